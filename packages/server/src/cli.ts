@@ -1,0 +1,79 @@
+/**
+ * `darwin-mlflow` command line: `server` (the `mlflow server` flags), `db upgrade <uri>`.
+ * Nothing below this file reads process.env: it is turned into a config object here.
+ */
+import { ConfigError, loadServerConfig } from './config/serverConfig.js';
+import { Database } from './db/database.js';
+import { redact } from './db/backendUri.js';
+import { upgradeDatabase } from './db/migrate.js';
+import { runServer } from './main.js';
+
+const USAGE = `Usage: darwin-mlflow <command> [options]
+
+Commands:
+  server [options]       Run the tracking server (same flags as \`mlflow server\`):
+                           --backend-store-uri URI      default sqlite:///mlruns.db
+                           --registry-store-uri URI     default: the backend store URI
+                           --default-artifact-root URI  root for new experiments' artifacts
+                           --serve-artifacts / --no-serve-artifacts
+                           --artifacts-destination URI  default ./mlartifacts
+                           --artifacts-only
+                           -h, --host HOST              default 127.0.0.1
+                           -p, --port PORT              default 5000
+                           -w, --workers N              default 1
+                           --static-prefix /PREFIX
+                           --app-name basic-auth
+                           --expose-prometheus DIR
+                           (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)
+  db upgrade URI         Migrate a database from any MLflow 2.x schema revision to 2.12.2's head.
+`;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export async function main(argv: readonly string[], env: Env): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'server':
+        if (rest.includes('--help')) return usage(0);
+        return await runServer(loadServerConfig(rest, env));
+      case 'db':
+        return await dbCommand(rest);
+      case undefined:
+      case '--help':
+      case 'help':
+        return usage(command === undefined ? 1 : 0);
+      default:
+        console.error(`Unknown command '${command}'.\n`);
+        return usage(2);
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Error: ${err.problems.join('\nError: ')}`);
+      return 2;
+    }
+    console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}
+
+function usage(code: number): number {
+  (code === 0 ? console.log : console.error)(USAGE);
+  return code;
+}
+
+async function dbCommand(args: readonly string[]): Promise<number> {
+  const [sub, uri, ...extra] = args;
+  if (sub !== 'upgrade' || uri === undefined || extra.length > 0) {
+    console.error('Usage: darwin-mlflow db upgrade <database-uri>');
+    return 2;
+  }
+  const database = Database.open(uri);
+  try {
+    const { from, to } = await upgradeDatabase(database);
+    console.log(from === to ? `${redact(uri)} is already at revision ${to}.` : `Upgraded ${redact(uri)} from ${from ?? 'an empty database'} to ${to}.`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * One handle on the metadata database, whatever the backend: a Kysely instance for queries,
+ * write transactions that are retried on transient failures (deadlock, busy, lost connection),
+ * and the translation of driver errors into MLflow error codes.
+ */
+import { MlflowError } from '@darwin-mlflow/contract';
+import type { Kysely } from 'kysely';
+import { parseBackendUri } from './backendUri.js';
+import type { DatabaseTarget, DialectName } from './backendUri.js';
+import { openMysql } from './dialects/mysql.js';
+import { openPostgres } from './dialects/postgres.js';
+import { openSqlite } from './dialects/sqlite.js';
+import type { DialectDriver, ErrorKind, PoolOptions } from './dialects/types.js';
+import type { Tables } from './tables.js';
+
+export type Db = Kysely<Tables>;
+
+const WRITE_ATTEMPTS = 5;
+
+export class Database {
+  private constructor(
+    private readonly driver: DialectDriver,
+    readonly target: DatabaseTarget,
+  ) {}
+
+  static open(uri: string, options: { pool?: PoolOptions; cwd?: string } = {}): Database {
+    const target = parseBackendUri(uri, options.cwd);
+    const pool = options.pool ?? { size: 10 };
+    const driver =
+      target.dialect === 'sqlite'
+        ? openSqlite(target)
+        : target.dialect === 'mysql'
+          ? openMysql(target, pool)
+          : openPostgres(target, pool);
+    return new Database(driver, target);
+  }
+
+  get dialect(): DialectName {
+    return this.driver.name;
+  }
+
+  /** For reads: statements run on the pool without an explicit transaction. */
+  get db(): Db {
+    return this.driver.kysely;
+  }
+
+  /** Reads with driver errors translated. */
+  async read<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      return await fn(this.driver.kysely);
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
+   * Runs fn in one transaction: all of it is committed or none. Transient failures are retried
+   * with a short backoff; an MlflowError thrown by fn rolls back and propagates unchanged.
+   */
+  async write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.driver.writeTransaction(fn);
+      } catch (err) {
+        if (err instanceof MlflowError) throw err;
+        if (this.classify(err) !== 'transient' || attempt >= WRITE_ATTEMPTS) throw this.translate(err);
+        await sleep(10 * 2 ** attempt + Math.random() * 10);
+      }
+    }
+  }
+
+  classify(err: unknown): ErrorKind {
+    return this.driver.classifyError(err);
+  }
+
+  /** Driver error -> MlflowError, without leaking driver text for unknown failures. */
+  translate(err: unknown): MlflowError {
+    if (err instanceof MlflowError) return err;
+    const kind = this.classify(err);
+    const detail = err instanceof Error ? err.message : String(err);
+    switch (kind) {
+      case 'transient':
+        return new MlflowError(`The database is temporarily unavailable: ${detail}`, 'TEMPORARILY_UNAVAILABLE', { cause: err });
+      case 'unique':
+      case 'foreignKey':
+      case 'data':
+        return new MlflowError(`(${this.dialect}) ${detail}`, 'BAD_REQUEST', { cause: err });
+      default:
+        return new MlflowError('An internal database error occurred.', 'INTERNAL_ERROR', { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

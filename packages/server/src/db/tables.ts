@@ -1,0 +1,165 @@
+/**
+ * Kysely table types for MLflow 2.12.2's schema (tracking + registry database).
+ * Integer columns come back as number, bigint (SQLite safe integers) or string (PostgreSQL
+ * int8, MySQL big numbers) depending on the driver; `toInt64` / `toInt` in ./ints.ts normalise.
+ */
+import type { ColumnType } from 'kysely';
+import type { Int64 } from '@darwin-mlflow/contract';
+
+/** An integer column as read from any driver. */
+export type IntColumn = ColumnType<number | bigint | string, Int64, Int64>;
+export type NullableIntColumn = ColumnType<number | bigint | string | null, Int64 | null, Int64 | null>;
+/** Booleans: 0/1 on SQLite and MySQL, true/false on PostgreSQL. */
+export type BoolColumn = ColumnType<boolean | number | bigint, boolean | number, boolean | number>;
+
+export interface ExperimentsTable {
+  experiment_id: ColumnType<number | bigint | string, Int64 | undefined, never>;
+  name: string;
+  artifact_location: string | null;
+  lifecycle_stage: string | null;
+  creation_time: NullableIntColumn;
+  last_update_time: NullableIntColumn;
+}
+
+export interface ExperimentTagsTable {
+  key: string;
+  value: string | null;
+  experiment_id: IntColumn;
+}
+
+export interface RunsTable {
+  run_uuid: string;
+  name: string | null;
+  source_type: string | null;
+  source_name: string | null;
+  entry_point_name: string | null;
+  user_id: string | null;
+  status: string | null;
+  start_time: NullableIntColumn;
+  end_time: NullableIntColumn;
+  deleted_time: NullableIntColumn;
+  source_version: string | null;
+  lifecycle_stage: string | null;
+  artifact_uri: string | null;
+  experiment_id: NullableIntColumn;
+}
+
+export interface MetricsTable {
+  key: string;
+  value: number;
+  timestamp: IntColumn;
+  run_uuid: string;
+  step: IntColumn;
+  is_nan: BoolColumn;
+}
+
+export interface LatestMetricsTable {
+  key: string;
+  value: number;
+  timestamp: NullableIntColumn;
+  step: IntColumn;
+  is_nan: BoolColumn;
+  run_uuid: string;
+}
+
+export interface ParamsTable {
+  key: string;
+  value: string;
+  run_uuid: string;
+}
+
+export interface TagsTable {
+  key: string;
+  value: string | null;
+  run_uuid: string;
+}
+
+export interface DatasetsTable {
+  dataset_uuid: string;
+  experiment_id: IntColumn;
+  name: string;
+  digest: string;
+  dataset_source_type: string;
+  dataset_source: string;
+  dataset_schema: string | null;
+  dataset_profile: string | null;
+}
+
+export interface InputsTable {
+  input_uuid: string;
+  source_type: string;
+  source_id: string;
+  destination_type: string;
+  destination_id: string;
+}
+
+export interface InputTagsTable {
+  input_uuid: string;
+  name: string;
+  value: string;
+}
+
+export interface RegisteredModelsTable {
+  name: string;
+  creation_time: NullableIntColumn;
+  last_updated_time: NullableIntColumn;
+  description: string | null;
+}
+
+export interface ModelVersionsTable {
+  name: string;
+  version: IntColumn;
+  creation_time: NullableIntColumn;
+  last_updated_time: NullableIntColumn;
+  description: string | null;
+  user_id: string | null;
+  current_stage: string | null;
+  source: string | null;
+  run_id: string | null;
+  status: string | null;
+  status_message: string | null;
+  run_link: string | null;
+  storage_location: string | null;
+}
+
+export interface RegisteredModelTagsTable {
+  key: string;
+  value: string | null;
+  name: string;
+}
+
+export interface ModelVersionTagsTable {
+  key: string;
+  value: string | null;
+  name: string;
+  version: IntColumn;
+}
+
+export interface RegisteredModelAliasesTable {
+  alias: string;
+  version: IntColumn;
+  name: string;
+}
+
+export interface AlembicVersionTable {
+  version_num: string;
+}
+
+export interface Tables {
+  experiments: ExperimentsTable;
+  experiment_tags: ExperimentTagsTable;
+  runs: RunsTable;
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  params: ParamsTable;
+  tags: TagsTable;
+  datasets: DatasetsTable;
+  inputs: InputsTable;
+  input_tags: InputTagsTable;
+  registered_models: RegisteredModelsTable;
+  model_versions: ModelVersionsTable;
+  registered_model_tags: RegisteredModelTagsTable;
+  model_version_tags: ModelVersionTagsTable;
+  registered_model_aliases: RegisteredModelAliasesTable;
+  alembic_version: AlembicVersionTable;
+}

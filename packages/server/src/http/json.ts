@@ -1,0 +1,223 @@
+/**
+ * JSON codec for the MLflow wire format.
+ *
+ * Parsing keeps int64 precision (integers beyond 2^53 become bigint) and accepts the bare
+ * `NaN`, `Infinity` and `-Infinity` literals that Python's json module writes. Bodies without
+ * long digit runs or such literals take the native JSON.parse fast path.
+ *
+ * Encoding writes bigint as plain digits and non-finite doubles as MLflow does ("NaN",
+ * "Infinity", "-Infinity" strings).
+ */
+
+/** A float literal as written in the source text (kept only for Python-style error messages). */
+export class FloatLiteral {
+  constructor(readonly value: number) {}
+}
+
+export class JsonSyntaxError extends Error {
+  override name = 'JsonSyntaxError';
+}
+
+const LONG_DIGITS = /\d{16}/;
+
+export function parseJson(text: string): unknown {
+  if (!LONG_DIGITS.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // fall through: maybe NaN/Infinity literals, which the precise parser accepts
+    }
+  }
+  return new Parser(text, false).parseDocument();
+}
+
+/** Parses keeping float literals (`9.0`) distinguishable from integers, for error messages. */
+export function parseJsonPreservingFloats(text: string): unknown {
+  return new Parser(text, true).parseDocument();
+}
+
+const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
+
+class Parser {
+  private pos = 0;
+
+  constructor(
+    private readonly text: string,
+    private readonly keepFloats: boolean,
+  ) {}
+
+  parseDocument(): unknown {
+    this.skipWs();
+    const value = this.parseValue();
+    this.skipWs();
+    if (this.pos !== this.text.length) this.fail('unexpected trailing characters');
+    return value;
+  }
+
+  private fail(what: string): never {
+    throw new JsonSyntaxError(`${what} at position ${this.pos}`);
+  }
+
+  private skipWs(): void {
+    while (this.pos < this.text.length && WS.has(this.text.charCodeAt(this.pos))) this.pos++;
+  }
+
+  private parseValue(): unknown {
+    const c = this.text[this.pos];
+    switch (c) {
+      case '{':
+        return this.parseObject();
+      case '[':
+        return this.parseArray();
+      case '"':
+        return this.parseString();
+      case 't':
+        return this.literal('true', true);
+      case 'f':
+        return this.literal('false', false);
+      case 'n':
+        return this.literal('null', null);
+      case 'N':
+        return this.literal('NaN', this.keepFloats ? new FloatLiteral(NaN) : NaN);
+      case 'I':
+        return this.literal('Infinity', this.keepFloats ? new FloatLiteral(Infinity) : Infinity);
+      default:
+        if (c === '-' && this.text.startsWith('-Infinity', this.pos)) {
+          return this.literal('-Infinity', this.keepFloats ? new FloatLiteral(-Infinity) : -Infinity);
+        }
+        if (c === '-' || (c !== undefined && c >= '0' && c <= '9')) return this.parseNumber();
+        return this.fail('unexpected character');
+    }
+  }
+
+  private literal<T>(word: string, value: T): T {
+    if (!this.text.startsWith(word, this.pos)) this.fail('invalid literal');
+    this.pos += word.length;
+    return value;
+  }
+
+  private parseObject(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    this.pos++;
+    this.skipWs();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skipWs();
+      if (this.text[this.pos] !== '"') this.fail('expected a property name');
+      const key = this.parseString();
+      this.skipWs();
+      if (this.text[this.pos] !== ':') this.fail("expected ':'");
+      this.pos++;
+      this.skipWs();
+      // defineProperty so a "__proto__" key is stored as data, like JSON.parse does
+      Object.defineProperty(out, key, { value: this.parseValue(), enumerable: true, writable: true, configurable: true });
+      this.skipWs();
+      const c = this.text[this.pos++];
+      if (c === '}') return out;
+      if (c !== ',') this.fail("expected ',' or '}'");
+    }
+  }
+
+  private parseArray(): unknown[] {
+    const out: unknown[] = [];
+    this.pos++;
+    this.skipWs();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.skipWs();
+      out.push(this.parseValue());
+      this.skipWs();
+      const c = this.text[this.pos++];
+      if (c === ']') return out;
+      if (c !== ',') this.fail("expected ',' or ']'");
+    }
+  }
+
+  private parseString(): string {
+    const start = this.pos;
+    let end = start + 1;
+    // Find the closing quote, skipping escapes; then let JSON.parse decode the escapes.
+    for (;;) {
+      const c = this.text.charCodeAt(end);
+      if (Number.isNaN(c)) this.fail('unterminated string');
+      if (c === 0x5c) end += 2;
+      else if (c === 0x22) break;
+      else end++;
+    }
+    this.pos = end + 1;
+    try {
+      return JSON.parse(this.text.slice(start, end + 1)) as string;
+    } catch {
+      return this.fail('invalid string');
+    }
+  }
+
+  private parseNumber(): number | bigint | FloatLiteral {
+    const m = /^-?(?:0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.pos, this.pos + 400));
+    if (!m) return this.fail('invalid number');
+    this.pos += m[0].length;
+    const isFloat = m[1] !== undefined || m[2] !== undefined;
+    if (isFloat) {
+      const v = Number(m[0]);
+      return this.keepFloats ? new FloatLiteral(v) : v;
+    }
+    const n = Number(m[0]);
+    return Number.isSafeInteger(n) ? n : BigInt(m[0]);
+  }
+}
+
+/**
+ * Serialises a response value. Presenters turn doubles into wire form first (see `wireDouble`),
+ * so native JSON.stringify is exact unless a bigint is present; then a slower writer takes over.
+ */
+export function encodeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err;
+    return write(value);
+  }
+}
+
+function write(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : JSON.stringify(wireDouble(value));
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : write(v))).join(',')}]`;
+      return writeObject(value as Record<string, unknown>);
+    default:
+      return 'null';
+  }
+}
+
+function writeObject(obj: Record<string, unknown>): string {
+  let out = '{';
+  for (const key of Object.keys(obj)) {
+    const v = obj[key];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${write(v)}`;
+  }
+  return `${out}}`;
+}
+
+/** A double as MLflow writes it: finite numbers as numbers, NaN and infinities as strings. */
+export function wireDouble(v: number): number | 'NaN' | 'Infinity' | '-Infinity' {
+  if (Number.isFinite(v)) return v;
+  if (Number.isNaN(v)) return 'NaN';
+  return v > 0 ? 'Infinity' : '-Infinity';
+}

@@ -1,0 +1,145 @@
+/**
+ * Mounts the endpoint catalogue: every endpoint under /api/2.0 and <static-prefix>/ajax-api/2.0,
+ * request decoding with MLflow's transport rules (§1.2 of the spec), JSON responses, 405 with
+ * `Allow` for known paths with the wrong method.
+ */
+import { MlflowError } from '@darwin-mlflow/contract';
+import type { DecodedMessage, Endpoint, HttpMethod, MessageType } from '@darwin-mlflow/contract';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { decodeRequest } from './decode.js';
+import type { RawRequest } from './decode.js';
+import { encodeJson, JsonSyntaxError, parseJson } from './json.js';
+import { parseQueryString } from './queryString.js';
+
+export interface RequestContext {
+  readonly request: FastifyRequest;
+  readonly reply: FastifyReply;
+}
+
+/** A handler gets the decoded request and returns the response message (a plain object). */
+export type Handler<M extends MessageType = MessageType> = (
+  input: DecodedMessage<M>,
+  ctx: RequestContext,
+) => Promise<object | undefined> | object | undefined;
+
+export type HandlerMap = Readonly<Record<string, Handler<never>>>;
+
+export interface MountOptions {
+  readonly staticPrefix: string;
+  /** Answer 503 instead of serving (artifacts-only mode, or serving disabled). */
+  readonly disabled?: (endpoint: Endpoint) => string | undefined;
+}
+
+const ALL_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export function familyPrefix(family: 'api' | 'ajax', staticPrefix: string): string {
+  return family === 'api' ? '/api/2.0' : `${staticPrefix}/ajax-api/2.0`;
+}
+
+export function mountEndpoints(
+  app: FastifyInstance,
+  endpoints: readonly Endpoint[],
+  handlers: HandlerMap,
+  options: MountOptions,
+): void {
+  const methodsByUrl = new Map<string, Set<HttpMethod>>();
+  for (const endpoint of endpoints) {
+    const handler = handlers[endpoint.name] as Handler | undefined;
+    if (!handler) throw new Error(`No handler for endpoint ${endpoint.name}`);
+    for (const family of endpoint.families) {
+      const url = familyPrefix(family, options.staticPrefix) + endpoint.path;
+      const methods = methodsByUrl.get(url) ?? new Set<HttpMethod>();
+      methodsByUrl.set(url, methods);
+      for (const method of endpoint.methods) {
+        methods.add(method);
+        app.route({
+          method,
+          url,
+          handler: async (request, reply) => {
+            const reason = options.disabled?.(endpoint);
+            if (reason) return reply.status(503).type('text/html; charset=utf-8').send(reason);
+            const input = decodeRequest(endpoint, readRaw(endpoint, request));
+            const result = await handler(input as never, { request, reply });
+            if (reply.sent) return reply;
+            return reply.type('application/json').send(encodeJson(result ?? {}));
+          },
+        });
+      }
+    }
+  }
+  mountMethodNotAllowed(app, methodsByUrl);
+}
+
+/** Known path, wrong method: 405 with Allow, as Flask does, in MLflow's JSON envelope. */
+export function mountMethodNotAllowed(app: FastifyInstance, methodsByUrl: Map<string, Set<HttpMethod>>): void {
+  for (const [url, methods] of methodsByUrl) {
+    const allow = [...methods, ...(methods.has('GET') ? ['HEAD'] : []), 'OPTIONS'].join(', ');
+    const others = ALL_METHODS.filter((m) => !methods.has(m));
+    if (others.length > 0) {
+      app.route({
+        method: others,
+        url,
+        handler: async (request, reply) =>
+          reply
+            .status(405)
+            .header('allow', allow)
+            .type('application/json')
+            .send(
+              JSON.stringify({
+                error_code: 'BAD_REQUEST',
+                message: `The method ${request.method} is not allowed for the requested URL.`,
+              }),
+            ),
+      });
+    }
+    app.route({ method: 'OPTIONS', url, handler: async (_req, reply) => reply.status(200).header('allow', allow).send() });
+  }
+}
+
+/** MLflow `_get_request_message`: query string for GET, JSON body otherwise. */
+export function readRaw(endpoint: Endpoint, request: FastifyRequest): RawRequest {
+  const q = request.url.indexOf('?');
+  const query = q >= 0 ? request.url.slice(q + 1) : '';
+  if (request.method === 'GET' && query.length > 0) {
+    const values = parseQueryString(query);
+    for (const [name, def] of Object.entries(endpoint.request.fields)) {
+      if (def.repeated && name in values && !Array.isArray(values[name])) values[name] = [values[name]];
+    }
+    return { values };
+  }
+  if (request.method === 'POST' || request.method === 'PUT') checkJsonContentType(request);
+  return parseBody(request.body);
+}
+
+export function checkJsonContentType(request: FastifyRequest): void {
+  const header = request.headers['content-type'];
+  if (header === undefined || header === '') {
+    throw MlflowError.invalidParameter('Bad Request. Content-Type header is missing.');
+  }
+  const mediaType = header.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== 'application/json') {
+    throw MlflowError.invalidParameter("Bad Request. Content-Type must be one of ['application/json'].");
+  }
+}
+
+/**
+ * The JSON body as an object. An empty body is `{}`; a double-encoded JSON string is decoded
+ * again as MLflow does. Malformed JSON and non-object bodies are 400 (MLflow reads them as `{}`).
+ */
+export function parseBody(body: unknown): RawRequest {
+  if (body === undefined || body === null || body === '') return { values: {} };
+  const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : '';
+  if (text.trim() === '') return { values: {} };
+  let parsed: unknown;
+  try {
+    parsed = parseJson(text);
+    if (typeof parsed === 'string') return parseBody(parsed);
+  } catch (err) {
+    const detail = err instanceof JsonSyntaxError ? `: ${err.message}` : '';
+    throw MlflowError.invalidParameter(`Malformed JSON in request body${detail}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw MlflowError.invalidParameter('The request body must be a JSON object.');
+  }
+  return { values: parsed as Record<string, unknown>, rawText: text };
+}

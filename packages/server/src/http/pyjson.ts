@@ -1,0 +1,36 @@
+/**
+ * Python's `json.dumps` output format (separators ", " and ": ", ensure_ascii, float repr),
+ * for values MLflow stores as JSON text written by Python, e.g. the log-model history tag.
+ */
+import { FloatLiteral } from './json.js';
+import { pyFloatRepr } from './pyrepr.js';
+
+export function pyJsonDumps(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (value instanceof FloatLiteral) return pyJsonFloat(value.value);
+  switch (typeof value) {
+    case 'string':
+      return asciiString(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'bigint':
+      return value.toString();
+    case 'number':
+      return Number.isInteger(value) ? String(value) : pyJsonFloat(value);
+    default:
+      if (Array.isArray(value)) return `[${value.map(pyJsonDumps).join(', ')}]`;
+      return `{${Object.entries(value as Record<string, unknown>)
+        .map(([k, v]) => `${asciiString(k)}: ${pyJsonDumps(v)}`)
+        .join(', ')}}`;
+  }
+}
+
+function pyJsonFloat(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+  return pyFloatRepr(v);
+}
+
+function asciiString(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

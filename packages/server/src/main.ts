@@ -1,0 +1,75 @@
+/**
+ * Starts the server: initialises the database once, then serves from one process or, with
+ * --workers N > 1, from N cluster workers sharing the port (the server keeps no state of its
+ * own, so workers, like replicas, only share the database and the artifact store).
+ */
+import cluster from 'node:cluster';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { ServerConfig } from './config/serverConfig.js';
+import { Database } from './db/database.js';
+import { redact } from './db/backendUri.js';
+import { initializeBackend } from './db/initialize.js';
+
+export async function runServer(config: ServerConfig): Promise<number> {
+  if (cluster.isPrimary) {
+    await initializeOnce(config);
+    if (config.workers > 1) return superviseWorkers(config);
+  }
+  const app = await buildApp(config, { skipInitialization: true });
+  await listen(app, config);
+  return waitForShutdown(app);
+}
+
+async function initializeOnce(config: ServerConfig): Promise<void> {
+  let database: Database | undefined;
+  try {
+    database = Database.open(config.backendStoreUri, { pool: { size: 2 }, cwd: config.cwd });
+    await initializeBackend(database, config);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new Error(`Cannot use the backend store ${redact(config.backendStoreUri)}: ${detail}`, { cause: err });
+  } finally {
+    await database?.close();
+  }
+}
+
+async function listen(app: FastifyInstance, config: ServerConfig): Promise<void> {
+  const address = await app.listen({ host: config.host, port: config.port });
+  if (cluster.isPrimary) console.log(`Darwin MLflow server listening at ${address}`);
+}
+
+function superviseWorkers(config: ServerConfig): Promise<number> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    for (let i = 0; i < config.workers; i++) cluster.fork();
+    console.log(`Darwin MLflow server listening at http://${config.host}:${config.port} with ${config.workers} workers`);
+    cluster.on('exit', (worker, code) => {
+      if (stopping) {
+        if (Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+        return;
+      }
+      console.error(`worker ${worker.process.pid} exited with code ${code}; starting a new one`);
+      cluster.fork();
+    });
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
+
+function waitForShutdown(app: FastifyInstance): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      app.close().then(
+        () => resolve(0),
+        () => resolve(1),
+      );
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}

@@ -1,0 +1,83 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Database } from '../../src/db/database.js';
+import { HEAD_REVISION, ensureDefaultExperiment, ensureSchema } from '../../src/db/migrate.js';
+import { listTables } from '../../src/db/schema/catalog.js';
+import { MLFLOW_TABLES } from '../../src/db/schema/revisions.js';
+import { testDialects } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
+
+for (const dialect of testDialects()) {
+  describe(`ensureSchema on ${dialect.dialect}`, () => {
+    const cleanups: Array<() => Promise<void>> = [];
+    afterEach(async () => {
+      for (const fn of cleanups.splice(0).reverse()) await fn();
+    });
+
+    async function open(label: string): Promise<{ test: TestDatabase; databases: Database[]; connect: () => Database }> {
+      const test = await dialect.create(label);
+      const databases: Database[] = [];
+      cleanups.push(async () => {
+        for (const d of databases) await d.close();
+        await test.drop();
+      });
+      const connect = () => {
+        const d = Database.open(test.uri);
+        databases.push(d);
+        return d;
+      };
+      return { test, databases, connect };
+    }
+
+    it('creates the head schema on an empty database, then does nothing', async () => {
+      const { connect } = await open('ensure_empty');
+      const database = connect();
+      await ensureSchema(database);
+      const tables = await listTables(database.db, database.dialect);
+      expect(tables).toEqual([...MLFLOW_TABLES, 'alembic_version'].sort());
+      const { rows } = await sql<{ version_num: string }>`SELECT version_num FROM alembic_version`.execute(database.db);
+      expect(rows).toEqual([{ version_num: HEAD_REVISION }]);
+      await ensureSchema(database);
+    });
+
+    it('survives several processes starting at once', async () => {
+      const { connect } = await open('ensure_race');
+      const handles = [connect(), connect(), connect(), connect()];
+      await Promise.all(handles.map((d) => ensureSchema(d)));
+      await Promise.all(handles.map((d) => ensureDefaultExperiment(d, '/tmp/mlruns/0')));
+      const { rows } = await sql<{ n: number | string | bigint }>`SELECT COUNT(*) AS n FROM experiments`.execute(handles[0]!.db);
+      expect(Number(rows[0]?.n)).toBe(1);
+    });
+
+    it('inserts the Default experiment with id 0 and keeps new ids at 1', async () => {
+      const { connect } = await open('ensure_default');
+      const database = connect();
+      await ensureSchema(database);
+      const before = Date.now();
+      await ensureDefaultExperiment(database, 'file:///tmp/mlruns/0');
+      await ensureDefaultExperiment(database, 'file:///other/0');
+      const { rows } = await sql<Record<string, unknown>>`SELECT * FROM experiments`.execute(database.db);
+      expect(rows).toHaveLength(1);
+      const row = rows[0]!;
+      expect(Number(row.experiment_id)).toBe(0);
+      expect(row.name).toBe('Default');
+      expect(row.artifact_location).toBe('file:///tmp/mlruns/0');
+      expect(row.lifecycle_stage).toBe('active');
+      expect(Number(row.creation_time)).toBeGreaterThanOrEqual(before);
+      expect(Number(row.last_update_time)).toBe(Number(row.creation_time));
+      await sql`INSERT INTO experiments (name, lifecycle_stage) VALUES ('next', 'active')`.execute(database.db);
+      const next = await sql<{ id: unknown }>`SELECT experiment_id AS id FROM experiments WHERE name = 'next'`.execute(database.db);
+      expect(Number(next.rows[0]?.id)).toBe(1);
+    });
+
+    it('refuses a database at an older revision whose tables all exist', async () => {
+      const { connect } = await open('ensure_old');
+      const database = connect();
+      await ensureSchema(database);
+      await sql`UPDATE alembic_version SET version_num = '2d6e25af4d3e'`.execute(database.db);
+      await expect(ensureSchema(database)).rejects.toThrow(
+        "Detected out-of-date database schema (found version 2d6e25af4d3e, but expected acf3f17fdcc7). Take a backup of your database, then run 'darwin-mlflow db upgrade <database_uri>'",
+      );
+    });
+  });
+}
