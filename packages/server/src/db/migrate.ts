@@ -15,9 +15,13 @@ import type { AnyDb } from './schema/catalog.js';
 import { headDdl } from './schema/ddl.js';
 import { withSchemaLock } from './schema/lock.js';
 import { HEAD_REVISION, MLFLOW_TABLES } from './schema/revisions.js';
-import { needsForeignKeysOff, runUpgrade } from './schema/upgrade.js';
+import { runUpgrade } from './schema/upgrade.js';
+import type { Revision } from './schema/revisions.js';
 
 export { HEAD_REVISION } from './schema/revisions.js';
+
+/** SQLite table rebuilds (./schema/steps/context.ts) need foreign keys off. */
+const SCHEMA_WORK = { sqliteForeignKeysOff: true };
 
 export interface UpgradeResult {
   /** Revision found before the upgrade; null for an empty database or the 0.9.1 base schema. */
@@ -37,25 +41,27 @@ export async function ensureSchema(database: Database): Promise<void> {
       if (!current.allTables) await initialise(db, database.dialect, current);
       return readRevision(db, database.dialect);
     },
-    { sqliteForeignKeysOff: needsForeignKeysOff(database.dialect, state.revision, state.tables) },
+    SCHEMA_WORK,
   );
   if (revision !== HEAD_REVISION) throw outOfDateError(revision);
 }
 
 /**
  * `db upgrade`: brings an empty database, the 0.9.1 base schema, or any revision of the chain
- * to the head. Data is kept (and migrated where a revision says so).
+ * to the head (or, for tests, to an older revision `to`). Data is kept, and migrated where a
+ * revision says so.
  */
-export async function upgradeDatabase(database: Database): Promise<UpgradeResult> {
-  const before = await inspectSchema(database.db, database.dialect);
+export async function upgradeDatabase(database: Database, options: { to?: Revision } = {}): Promise<UpgradeResult> {
+  const target = options.to ?? HEAD_REVISION;
   return withSchemaLock(
     database,
     async (db) => {
       const state = await inspectSchema(db, database.dialect);
-      await initialise(db, database.dialect, state);
-      return { from: state.revision, to: HEAD_REVISION };
+      if (target === HEAD_REVISION) await initialise(db, database.dialect, state);
+      else await runUpgrade(db, database.dialect, state.revision, state.tables, target);
+      return { from: state.revision, to: target };
     },
-    { sqliteForeignKeysOff: needsForeignKeysOff(database.dialect, before.revision, before.tables) },
+    SCHEMA_WORK,
   );
 }
 

@@ -5,7 +5,6 @@ import type { DialectName } from '../backendUri.js';
 import { mysqlTableOptions } from './ddl.js';
 
 // Catalog queries run on any connection, whatever tables exist, so they are untyped.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyDb = Kysely<any>;
 
 /** Names of the base tables in the connection's current database / schema, sorted. */

@@ -13,6 +13,14 @@
 export function mysqlHeadDdl(tableOptions: string): string[] {
   const t = tableOptions === '' ? '' : ` ${tableOptions}`;
   return [
+    `CREATE TABLE registered_models (
+	name VARCHAR(256) NOT NULL,
+	creation_time BIGINT,
+	last_updated_time BIGINT,
+	description VARCHAR(5000),
+	CONSTRAINT registered_model_pk PRIMARY KEY (name),
+	UNIQUE (name)
+)${t}`,
     `CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -97,14 +105,6 @@ export function mysqlHeadDdl(tableOptions: string): string[] {
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 )${t}`,
     `CREATE INDEX index_tags_run_uuid ON tags (run_uuid)`,
-    `CREATE TABLE registered_models (
-	name VARCHAR(256) NOT NULL,
-	creation_time BIGINT,
-	last_updated_time BIGINT,
-	description VARCHAR(5000),
-	CONSTRAINT registered_model_pk PRIMARY KEY (name),
-	UNIQUE (name)
-)${t}`,
     `CREATE TABLE model_versions (
 	name VARCHAR(256) NOT NULL,
 	version INTEGER NOT NULL,

@@ -7,6 +7,13 @@
  * `registered_models` has no redundant UNIQUE (name) here, unlike SQLite and MySQL.
  */
 export const postgresHeadDdl: readonly string[] = [
+  `CREATE TABLE registered_models (
+	name VARCHAR(256) NOT NULL,
+	creation_time BIGINT,
+	last_updated_time BIGINT,
+	description VARCHAR(5000),
+	CONSTRAINT registered_model_pk PRIMARY KEY (name)
+)`,
   `CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -88,13 +95,6 @@ export const postgresHeadDdl: readonly string[] = [
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 )`,
   `CREATE INDEX index_tags_run_uuid ON tags (run_uuid)`,
-  `CREATE TABLE registered_models (
-	name VARCHAR(256) NOT NULL,
-	creation_time BIGINT,
-	last_updated_time BIGINT,
-	description VARCHAR(5000),
-	CONSTRAINT registered_model_pk PRIMARY KEY (name)
-)`,
   `CREATE TABLE model_versions (
 	name VARCHAR(256) NOT NULL,
 	version INTEGER NOT NULL,

@@ -5,6 +5,14 @@
  * single-column PRIMARY KEY is a rowid alias, so new ids are max+1 like MLflow's.
  */
 export const sqliteHeadDdl: readonly string[] = [
+  `CREATE TABLE registered_models (
+	name VARCHAR(256) NOT NULL,
+	creation_time BIGINT,
+	last_updated_time BIGINT,
+	description VARCHAR(5000),
+	CONSTRAINT registered_model_pk PRIMARY KEY (name),
+	UNIQUE (name)
+)`,
   `CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL,
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -88,14 +96,6 @@ export const sqliteHeadDdl: readonly string[] = [
 	FOREIGN KEY(run_uuid) REFERENCES runs (run_uuid)
 )`,
   `CREATE INDEX index_tags_run_uuid ON tags (run_uuid)`,
-  `CREATE TABLE registered_models (
-	name VARCHAR(256) NOT NULL,
-	creation_time BIGINT,
-	last_updated_time BIGINT,
-	description VARCHAR(5000),
-	CONSTRAINT registered_model_pk PRIMARY KEY (name),
-	UNIQUE (name)
-)`,
   `CREATE TABLE model_versions (
 	name VARCHAR(256) NOT NULL,
 	version INTEGER NOT NULL,
