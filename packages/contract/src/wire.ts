@@ -74,7 +74,7 @@ export interface RunInputs {
 export interface Run {
   info: RunInfo;
   data?: RunData;
-  inputs: RunInputs;
+  inputs?: RunInputs;
 }
 
 export interface FileInfo {

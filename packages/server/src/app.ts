@@ -14,6 +14,11 @@ import { mountEndpoints } from './http/mount.js';
 import type { HandlerMap } from './http/mount.js';
 import { experimentRoutes } from './tracking/routes/experiments.js';
 import { runRoutes } from './tracking/routes/runs.js';
+import { searchRoutes } from './tracking/routes/search.js';
+import { metricRoutes } from './tracking/routes/metrics.js';
+import { mountAjaxRoutes } from './tracking/routes/ajax.js';
+import { artifactListRoutes } from './tracking/routes/artifacts.js';
+import { registerArtifactRoutes } from './artifacts/routes/index.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
@@ -30,6 +35,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const ctx = createContext(config);
   try {
     if (!options.skipInitialization) await initializeBackend(ctx.database, config);
+    if (!options.skipInitialization) await ctx.registry.initialize();
   } catch (err) {
     await ctx.close();
     throw err;
@@ -37,9 +43,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: JSON_BODY_LIMIT,
-    maxParamLength: 10_000,
-    // our own query-string parsing happens per endpoint (MLflow's rules)
-    querystringParser: () => ({}),
+    routerOptions: {
+      maxParamLength: 10_000,
+      // our own query-string parsing happens per endpoint (MLflow's rules)
+      querystringParser: () => ({}),
+    },
     return503OnClosing: true,
   });
   app.decorate('ctx', ctx);
@@ -47,12 +55,19 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   installParsers(app);
   installErrorHandling(app);
   const handlers = handlersFor(ctx);
-  mountEndpoints(app, ENDPOINTS.filter((e) => e.name in handlers) /*TEMP*/, handlers, {
+  mountEndpoints(app, ENDPOINTS, handlers, {
     staticPrefix: config.staticPrefix,
     disabled: () =>
       config.artifactsOnly
         ? 'Endpoint disabled due to the mlflow server running in `--artifacts-only` mode. To enable tracking server functionality, run `mlflow server` without `--artifacts-only`'
         : undefined,
+  });
+  mountAjaxRoutes(app, ctx, { staticPrefix: config.staticPrefix, artifactsOnly: config.artifactsOnly });
+  await registerArtifactRoutes(app, ctx, {
+    staticPrefix: config.staticPrefix,
+    serveArtifacts: config.serveArtifacts,
+    artifactsOnly: config.artifactsOnly,
+    modelVersionDownloadUri: (name, version) => ctx.registry.modelVersions.getModelVersionDownloadUri(name, version),
   });
   app.get('/health', async (_req, reply) => reply.type('text/html; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
@@ -60,7 +75,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 }
 
 function handlersFor(ctx: AppContext): HandlerMap {
-  return { ...experimentRoutes(ctx.experiments), ...runRoutes(ctx.runs) } as unknown as HandlerMap;
+  return { ...experimentRoutes(ctx.experiments), ...runRoutes(ctx.runs), ...searchRoutes(ctx.search), ...metricRoutes(ctx.metrics), ...ctx.registry.handlers(), ...artifactListRoutes(ctx.artifacts) } as unknown as HandlerMap;
 }
 
 /** Bodies are read as text and decoded per endpoint; any content type is accepted here. */
@@ -74,9 +89,19 @@ function installErrorHandling(app: FastifyInstance): void {
     const mlflowError = toMlflowError(err, request);
     return sendError(reply, mlflowError, statusFor(err, mlflowError));
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, new MlflowError(`No endpoint ${request.method} ${request.url.split('?')[0]}`, 'ENDPOINT_NOT_FOUND')),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // Werkzeug (merge_slashes) answers a URL with repeated slashes with a 308 to the merged one;
+    // MLflow's own tests call e.g. `//model-versions/get-artifact`. The merged URL is then routed
+    // and checked like any other request.
+    const [pathPart, query] = splitUrl(request.url);
+    if (pathPart.includes('//')) return reply.redirect(pathPart.replace(/\/{2,}/g, '/') + query, 308);
+    return sendError(reply, new MlflowError(`No endpoint ${request.method} ${pathPart}`, 'ENDPOINT_NOT_FOUND'));
+  });
+}
+
+function splitUrl(url: string): [string, string] {
+  const q = url.indexOf('?');
+  return q < 0 ? [url, ''] : [url.slice(0, q), url.slice(q)];
 }
 
 declare module 'fastify' {

@@ -7,6 +7,8 @@ import { Database } from './db/database.js';
 import { redact } from './db/backendUri.js';
 import { upgradeDatabase } from './db/migrate.js';
 import { runServer } from './main.js';
+import { gcCommand, initBucketForServer, s3Command } from './artifacts/commands.js';
+import type { ServerConfig } from './config/serverConfig.js';
 
 const USAGE = `Usage: darwin-mlflow <command> [options]
 
@@ -24,7 +26,10 @@ Commands:
                            --static-prefix /PREFIX
                            --app-name basic-auth
                            --expose-prometheus DIR
+                           --init-bucket                create/verify the s3:// destination's bucket first
                            (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)
+  gc [options]           Permanently delete deleted runs/experiments and their artifacts (\`darwin-mlflow gc --help\`).
+  s3 init [s3://B/P]     Create the artifact bucket when missing and verify write access.
   db upgrade URI         Migrate a database from any MLflow 2.x schema revision to 2.12.2's head.
 `;
 
@@ -36,7 +41,11 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
     switch (command) {
       case 'server':
         if (rest.includes('--help')) return usage(0);
-        return await runServer(loadServerConfig(rest, env));
+        return await startServer(loadServerConfig(rest, env));
+      case 'gc':
+        return await gcCommand(rest, env);
+      case 's3':
+        return await s3Command(rest, env);
       case 'db':
         return await dbCommand(rest);
       case undefined:
@@ -55,6 +64,12 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
     console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
     return 1;
   }
+}
+
+/** `--init-bucket` first (fails fast with a clear message), then serve. */
+async function startServer(config: ServerConfig): Promise<number> {
+  if (config.initBucket) await initBucketForServer(config);
+  return runServer(config);
 }
 
 function usage(code: number): number {

@@ -10,6 +10,7 @@ import type { ServerConfig } from './config/serverConfig.js';
 import { Database } from './db/database.js';
 import { redact } from './db/backendUri.js';
 import { initializeBackend } from './db/initialize.js';
+import { initializeRegistryStore } from './registry/index.js';
 
 export async function runServer(config: ServerConfig): Promise<number> {
   if (cluster.isPrimary) {
@@ -26,6 +27,7 @@ async function initializeOnce(config: ServerConfig): Promise<void> {
   try {
     database = Database.open(config.backendStoreUri, { pool: { size: 2 }, cwd: config.cwd });
     await initializeBackend(database, config);
+    await initializeRegistryStore(config);
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new Error(`Cannot use the backend store ${redact(config.backendStoreUri)}: ${detail}`, { cause: err });

@@ -1,7 +1,23 @@
+import { REGISTRY_ENDPOINTS } from './registry.js';
 import { TRACKING_ENDPOINTS } from './tracking.js';
 
 export * as tracking from './tracking.js';
 export { TRACKING_ENDPOINTS } from './tracking.js';
+export * as ajax from './ajax.js';
+export { AJAX_ROUTES } from './ajax.js';
+export type { AjaxRoute, BulkMetric, GatewayProxyRequest, GetMetricHistoryBulkResponse, SearchDatasetsRequest, SearchDatasetsResponse } from './ajax.js';
+export * as registry from './registry.js';
+export { REGISTRY_ENDPOINTS } from './registry.js';
+// Artifact proxy RPCs stream raw bodies: mounted by the server's artifact module, not via ENDPOINTS.
+export * as artifacts from './artifacts.js';
+export { ARTIFACT_ENDPOINTS, ARTIFACT_UI_ROUTES, UPLOAD_ARTIFACT_MAX_BYTES } from './artifacts.js';
+export type {
+  ArtifactUiRoute,
+  CreateMultipartUploadResponse,
+  CreatePromptlabRunRequest,
+  ListArtifactsMlflowArtifactsResponse,
+  MultipartUploadCredential,
+} from './artifacts.js';
 
 /** Every proto endpoint, mounted under /api/2.0 and /ajax-api/2.0. */
-export const ENDPOINTS = [...TRACKING_ENDPOINTS] as const;
+export const ENDPOINTS = [...TRACKING_ENDPOINTS, ...REGISTRY_ENDPOINTS] as const;

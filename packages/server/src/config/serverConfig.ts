@@ -32,6 +32,12 @@ export interface ServerConfig {
   readonly cwd: string;
   /** Environment for components that follow their ecosystem's variables (AWS SDK). */
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** MLFLOW_DEPLOYMENTS_TARGET: the deployments server the UI's gateway-proxy forwards to. */
+  readonly deploymentsTarget?: string | undefined;
+  /** MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT (seconds, default 120) as ms, for gateway-proxy requests. */
+  readonly deploymentsTimeoutMs?: number;
+  /** --init-bucket: create the s3:// artifacts destination's bucket when missing and verify write access at startup. */
+  readonly initBucket?: boolean;
 }
 
 export const SERVER_FLAGS: readonly FlagSpec[] = [
@@ -47,6 +53,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'static-prefix', kind: 'string' },
   { name: 'app-name', kind: 'string' },
   { name: 'expose-prometheus', kind: 'string' },
+  // Darwin: create/verify the S3 bucket of --artifacts-destination before serving
+  { name: 'init-bucket', kind: 'boolean' },
   // accepted and ignored so existing start scripts keep working
   { name: 'dev', kind: 'boolean' },
   { name: 'gunicorn-opts', kind: 'string' },
@@ -118,6 +126,8 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
   const workers = integer(str('workers', 'MLFLOW_WORKERS') ?? '1', '--workers', 1, 64, problems);
   const poolSize = integer(nonEmpty(env.MLFLOW_SQLALCHEMYSTORE_POOL_SIZE) ?? '10', 'MLFLOW_SQLALCHEMYSTORE_POOL_SIZE', 1, 1000, problems)
     + integer(nonEmpty(env.MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW) ?? '0', 'MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW', 0, 1000, problems);
+  const deploymentsTimeoutMs =
+    integer(nonEmpty(env.MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT) ?? '120', 'MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT', 1, 3600, problems) * 1000;
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -137,6 +147,9 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     poolSize,
     cwd,
     env: Object.freeze({ ...env }),
+    deploymentsTarget: nonEmpty(env.MLFLOW_DEPLOYMENTS_TARGET?.trim()),
+    deploymentsTimeoutMs,
+    initBucket: values.get('init-bucket') === true,
   });
 }
 

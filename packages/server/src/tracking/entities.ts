@@ -61,5 +61,6 @@ export interface RunData {
 export interface Run {
   info: RunInfo;
   data: RunData;
-  inputs: DatasetInput[];
+  /** Absent when not loaded: runs/create answers without `inputs`, as MLflow does. */
+  inputs?: DatasetInput[];
 }

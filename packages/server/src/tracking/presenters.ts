@@ -65,6 +65,6 @@ export function presentRun(run: Run): wire.Run {
   return {
     info: presentRunInfo(run.info),
     data: { metrics: nonEmpty(run.data.metrics.map(presentMetric)), params: presentTags(run.data.params), tags: presentTags(run.data.tags) },
-    inputs: { dataset_inputs: nonEmpty(run.inputs.map(presentDatasetInput)) },
+    inputs: run.inputs && { dataset_inputs: nonEmpty(run.inputs.map(presentDatasetInput)) },
   };
 }

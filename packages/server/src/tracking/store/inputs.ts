@@ -1,7 +1,7 @@
 /** SQL for dataset inputs of runs (datasets, inputs, input_tags) and dataset summaries. */
 import { randomUUID } from 'node:crypto';
 import type { DialectName } from '../../db/backendUri.js';
-import type { Db } from '../../db/database.js';
+import type { Database, Db } from '../../db/database.js';
 import { insertIgnore } from '../../db/upsert.js';
 import type { DatasetInput } from '../entities.js';
 
@@ -120,4 +120,13 @@ export async function searchDatasets(db: Db, experimentIds: readonly number[], l
     .limit(limit)
     .execute();
   return rows.map((r) => ({ experiment_id: String(r.experiment_id), name: r.name, digest: r.digest, context: r.value ?? null }));
+}
+
+/** Read access to dataset summaries, for the ajax search-datasets route. */
+export class DatasetSummaryStore {
+  constructor(private readonly database: Database) {}
+
+  search(experimentIds: readonly number[], limit: number): Promise<DatasetSummaryRow[]> {
+    return this.database.read((db) => searchDatasets(db, experimentIds, limit));
+  }
 }

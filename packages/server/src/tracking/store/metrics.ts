@@ -2,7 +2,7 @@
 import type { Int64 } from '@darwin-mlflow/contract';
 import { MAX_DOUBLE } from '@darwin-mlflow/contract';
 import type { DialectName } from '../../db/backendUri.js';
-import type { Db } from '../../db/database.js';
+import type { Database, Db } from '../../db/database.js';
 import { toBool, toInt64 } from '../../db/ints.js';
 import { insertIgnore, upsert } from '../../db/upsert.js';
 import type { Metric } from '../entities.js';
@@ -103,4 +103,112 @@ export async function getMetricHistory(db: Db, runId: string, key: string): Prom
     .where('key', '=', key)
     .execute();
   return rows.map(toMetric);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk reads for the UI's charts (get-history-bulk and get-history-bulk-interval)
+
+/** A metric point with the run it belongs to (MLflow's MetricWithRunId). */
+export interface RunMetric extends Metric {
+  run_id: string;
+}
+
+/** What sampling needs: the distinct steps of a metric across runs, and each run's step range. */
+export interface MetricStepLayout {
+  /** Distinct steps, ascending. */
+  steps: Int64[];
+  /** Smallest and largest step of each run that has the metric. */
+  runBounds: { run_id: string; min: Int64; max: Int64 }[];
+}
+
+function compareSteps(a: Int64, b: Int64): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export async function getMetricStepLayout(db: Db, runIds: readonly string[], key: string): Promise<MetricStepLayout> {
+  if (runIds.length === 0) return { steps: [], runBounds: [] };
+  const stepRows = await db
+    .selectFrom('metrics')
+    .select('step')
+    .distinct()
+    .where('key', '=', key)
+    .where('run_uuid', 'in', [...runIds])
+    .execute();
+  const boundRows = await db
+    .selectFrom('metrics')
+    .select((eb) => ['run_uuid', eb.fn.min('step').as('min_step'), eb.fn.max('step').as('max_step')])
+    .where('key', '=', key)
+    .where('run_uuid', 'in', [...runIds])
+    .groupBy('run_uuid')
+    .execute();
+  return {
+    steps: stepRows.map((r) => toInt64(r.step)).sort(compareSteps),
+    runBounds: boundRows.map((r) => ({ run_id: r.run_uuid, min: toInt64(r.min_step), max: toInt64(r.max_step) })),
+  };
+}
+
+/**
+ * The points of one run's metric at the given steps, ordered by step, timestamp, value (as
+ * MLflow's get_metric_history_bulk_interval_from_steps), at most `limit`. `is_nan` only breaks
+ * exact ties so the order is deterministic.
+ */
+export async function getMetricHistoryAtSteps(
+  db: Db,
+  runId: string,
+  key: string,
+  steps: readonly Int64[],
+  limit: number,
+): Promise<Metric[]> {
+  if (steps.length === 0 || limit <= 0) return [];
+  const rows = await db
+    .selectFrom('metrics')
+    .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
+    .where('key', '=', key)
+    .where('run_uuid', '=', runId)
+    .where('step', 'in', [...steps])
+    .orderBy('step')
+    .orderBy('timestamp')
+    .orderBy('value')
+    .orderBy('is_nan')
+    .limit(limit)
+    .execute();
+  return rows.map(toMetric);
+}
+
+/**
+ * Every point of a metric across runs, ordered by run id, timestamp, step, value (MLflow's
+ * get_metric_history_bulk), at most `limit` in total.
+ */
+export async function getMetricHistoryBulk(db: Db, runIds: readonly string[], key: string, limit: number): Promise<RunMetric[]> {
+  if (runIds.length === 0 || limit <= 0) return [];
+  const rows = await db
+    .selectFrom('metrics')
+    .select(['run_uuid', 'key', 'value', 'timestamp', 'step', 'is_nan'])
+    .where('key', '=', key)
+    .where('run_uuid', 'in', [...runIds])
+    .orderBy('run_uuid')
+    .orderBy('timestamp')
+    .orderBy('step')
+    .orderBy('value')
+    .orderBy('is_nan')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ ...toMetric(r), run_id: r.run_uuid }));
+}
+
+/** Read access to metric histories across runs, for the metric service. */
+export class MetricHistoryStore {
+  constructor(private readonly database: Database) {}
+
+  stepLayout(runIds: readonly string[], key: string): Promise<MetricStepLayout> {
+    return this.database.read((db) => getMetricStepLayout(db, runIds, key));
+  }
+
+  historyAtSteps(runId: string, key: string, steps: readonly Int64[], limit: number): Promise<Metric[]> {
+    return this.database.read((db) => getMetricHistoryAtSteps(db, runId, key, steps, limit));
+  }
+
+  historyBulk(runIds: readonly string[], key: string, limit: number): Promise<RunMetric[]> {
+    return this.database.read((db) => getMetricHistoryBulk(db, runIds, key, limit));
+  }
 }

@@ -92,7 +92,7 @@ export class RunStore {
       if (tags.size > 0) {
         await tx.insertInto('tags').values([...tags].map(([key, value]) => ({ run_uuid: runId, key, value }))).execute();
       }
-      return { info: toRunInfo(row), data: { metrics: [], params: [], tags: [...tags].map(([key, value]) => ({ key, value })) }, inputs: [] };
+      return { info: toRunInfo(row), data: { metrics: [], params: [], tags: [...tags].map(([key, value]) => ({ key, value })) } };
     });
   }
 

@@ -1,0 +1,99 @@
+/**
+ * The UI's artifact helpers (spec §2.4): `<prefix>/get-artifact`, `<prefix>/model-versions/get-artifact`
+ * and `<prefix>/ajax-api/2.0/mlflow/upload-artifact`. The path is validated before anything is
+ * looked up, as MLflow does.
+ *
+ * Differences from MLflow 2.12.2: a missing `path` (or run id) is 400 instead of an HTML 500; a
+ * missing file is 404 and a directory is 400 instead of 500.
+ */
+import { Readable } from 'node:stream';
+import { MlflowError, UPLOAD_ARTIFACT_MAX_BYTES, artifacts as contract } from '@darwin-mlflow/contract';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { validateArtifactPath } from '../paths.js';
+import type { ArtifactService } from '../service/artifacts.js';
+import { queryValues, replyArtifactsOnly, requireQuery, sendDownload } from './common.js';
+
+/** The registry's `getModelVersionDownloadUri`, when the registry is mounted. */
+export type ModelVersionDownloadUri = (name: string | undefined, version: string | undefined) => Promise<string>;
+
+export interface UiRouteOptions {
+  readonly staticPrefix: string;
+  readonly artifactsOnly: boolean;
+  readonly modelVersionDownloadUri?: ModelVersionDownloadUri;
+}
+
+export function registerUiRoutes(
+  json: FastifyInstance,
+  raw: FastifyInstance,
+  service: ArtifactService,
+  options: UiRouteOptions,
+): void {
+  const prefix = options.staticPrefix;
+  json.get(`${prefix}${contract.getArtifact.path}`, async (request, reply) => {
+    const q = queryValues(request);
+    const path = requireQuery(q, 'path');
+    validateArtifactPath(path, 'entry');
+    const runId = q.run_id || q.run_uuid;
+    if (!runId) throw MlflowError.invalidParameter("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.");
+    return sendDownload(reply, await service.openRunArtifact(runId, path));
+  });
+
+  const lookup = options.modelVersionDownloadUri;
+  if (lookup) {
+    const url = `${prefix}${contract.getModelVersionArtifact.path}`;
+    json.get(url, async (request, reply) => {
+      if (options.artifactsOnly) return replyArtifactsOnly(reply, url);
+      const q = queryValues(request);
+      const path = requireQuery(q, 'path');
+      validateArtifactPath(path, 'entry');
+      const location = await lookup(q.name, q.version);
+      return sendDownload(reply, await service.openAtLocation(location, path));
+    });
+  }
+
+  raw.post(`${prefix}/ajax-api/2.0${contract.uploadRunArtifact.path}`, async (request, reply) => {
+    const q = queryValues(request);
+    if (!q.run_uuid) throw MlflowError.invalidParameter('Request must specify run_uuid.');
+    if (!q.path) throw MlflowError.invalidParameter('Request must specify path.');
+    validateArtifactPath(q.path, 'entry');
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > UPLOAD_ARTIFACT_MAX_BYTES) throw tooLarge();
+    const data = await readCapped(request, UPLOAD_ARTIFACT_MAX_BYTES);
+    if (data === undefined) {
+      // stop reading the rest of an oversized body: the connection closes after the answer
+      reply.header('connection', 'close');
+      throw tooLarge();
+    }
+    if (data.length === 0) throw MlflowError.invalidParameter('Request must specify data.');
+    await service.writeRunArtifact(q.run_uuid, q.path, Readable.from([data]));
+    // MLflow answers an empty body with this content type
+    return reply.type('application/json').send('');
+  });
+}
+
+function tooLarge(): MlflowError {
+  return MlflowError.invalidParameter('Artifact size is too large. Max size is 10MB.');
+}
+
+/** The whole body if it has at most `max` bytes (bounded memory, chunked bodies too), else undefined. */
+function readCapped(request: FastifyRequest, max: number): Promise<Buffer | undefined> {
+  const body = request.raw;
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      total += chunk.length;
+      if (total <= max) {
+        chunks.push(chunk);
+        return;
+      }
+      // stop reading (without destroying the socket, so the 400 can still be sent)
+      body.off('data', onData);
+      body.pause();
+      resolve(undefined);
+    };
+    body.on('data', onData);
+    body.once('end', () => resolve(Buffer.concat(chunks, total)));
+    body.once('error', reject);
+  });
+}

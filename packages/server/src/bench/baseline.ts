@@ -1,0 +1,46 @@
+/**
+ * What the measured figures are compared with: Python MLflow 2.12.2 under exactly this load
+ * (4 gunicorn workers, SQLite, same 2-core machine kind, 16 clients), and the targets set in
+ * the benchmark issue.
+ */
+export type TargetBackend = 'sqlite' | 'mysql' | 'postgresql';
+
+/** Requests per second of `mlflow server --workers 4` on SQLite. */
+export const PYTHON_RPS: Readonly<Record<string, number>> = {
+  create_run: 92,
+  log_metric: 107,
+  log_batch_10: 75,
+  log_batch_500: 11,
+  log_params_100: 47,
+  search_runs: 8.2,
+  search_runs_all: 3.8,
+  search_experiments: 122,
+  get_run: 11,
+  metric_history_10k: 4.8,
+  health: 1220,
+};
+
+/** Scenarios whose SQLite target is 25× (the reads Python is slowest at). */
+const HEAVY_READS = new Set(['search_runs', 'search_runs_all', 'metric_history_10k']);
+
+/** Peak RSS of all server processes together. */
+export const RSS_TARGET_MB = 250;
+
+/**
+ * Minimum speed-up over Python for a scenario, or undefined when none is set: health is the
+ * HTTP ceiling, and the registry scenarios have no Python figure.
+ */
+export function targetRatio(scenario: string, backend: TargetBackend): number | undefined {
+  if (scenario === 'health' || PYTHON_RPS[scenario] === undefined) return undefined;
+  if (backend !== 'sqlite') return 5;
+  return HEAVY_READS.has(scenario) ? 25 : 10;
+}
+
+/** The target table implied by a backend store URI (the bench's default is SQLite). */
+export function backendOf(uri: string | undefined): TargetBackend {
+  if (uri === undefined) return 'sqlite';
+  const scheme = /^([a-z]+)/i.exec(uri)?.[1]?.toLowerCase();
+  if (scheme === 'mysql' || scheme === 'mariadb') return 'mysql';
+  if (scheme === 'postgresql' || scheme === 'postgres') return 'postgresql';
+  return 'sqlite';
+}

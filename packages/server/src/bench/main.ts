@@ -1,0 +1,194 @@
+/**
+ * `npm run bench`: the project's load generator. Starts the built server on a fresh backend
+ * (or targets --url), seeds what the selected scenarios need, runs each scenario for
+ * --duration seconds with --clients keep-alive clients, and prints throughput, latency,
+ * errors and server memory next to Python MLflow 2.12.2's figures for the same load.
+ * Exit code: 0, or 1 when a scenario had errors (targets missed are reported, not fatal).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { backendOf } from './baseline.js';
+import type { TargetBackend } from './baseline.js';
+import { prepareBackend } from './backend.js';
+import { HttpClient } from './client.js';
+import { OptionsError, parseBenchOptions, USAGE } from './options.js';
+import type { BenchOptions } from './options.js';
+import { formatSummary, formatTable, summarize } from './report.js';
+import { canSampleProcess, ProcessSampler, waitForQuietMachine } from './processTree.js';
+import { runScenario } from './runner.js';
+import type { ScenarioResult } from './runner.js';
+import { SCENARIOS } from './scenarios.js';
+import type { Fixtures, Need, Scenario } from './scenarios.js';
+import { Seeder } from './seed.js';
+import { startServer } from './serverProcess.js';
+
+interface Target {
+  readonly url: string;
+  /** Root of the server's process tree, when known. */
+  readonly pid: number | undefined;
+  readonly description: string;
+  readonly command: string | undefined;
+}
+
+type Cleanup = () => Promise<void>;
+
+/** Command names of local database servers, whose CPU the report shows apart. */
+const DB_PROCESSES: Record<TargetBackend, ReadonlySet<string>> = {
+  sqlite: new Set(),
+  mysql: new Set(['mariadbd', 'mysqld']),
+  postgresql: new Set(['postgres']),
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: BenchOptions;
+  try {
+    options = parseBenchOptions(argv);
+  } catch (err) {
+    if (!(err instanceof OptionsError)) throw err;
+    console.error(`Error: ${err.problems.join('\nError: ')}\n\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const cleanups: Cleanup[] = [];
+  const runCleanups = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch((e: unknown) => console.error(`cleanup failed: ${String(e)}`));
+  };
+  // Ctrl-C must not leave a server running or a database behind
+  process.once('SIGINT', () => {
+    console.error('\nInterrupted: stopping the server and removing the bench data...');
+    void runCleanups().then(() => process.exit(130));
+  });
+  try {
+    return await bench(options, cleanups);
+  } finally {
+    await runCleanups();
+  }
+}
+
+async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number> {
+  const target = await resolveTarget(options, cleanups);
+  const backend: TargetBackend = options.targets ?? backendOf(options.backendStoreUri);
+  const selected = options.scenarios.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
+  console.log(header(options, target, backend));
+
+  const client = new HttpClient(target.url, options.clients);
+  cleanups.push(async () => client.close());
+  const health = await client.get('/health').catch((e: Error) => e);
+  if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
+
+  const fixtures = await seed(client, options, selected);
+  const sampler = target.pid !== undefined && canSampleProcess(target.pid) ? new ProcessSampler(target.pid, DB_PROCESSES[backend]) : undefined;
+  const results: ScenarioResult[] = [];
+  for (const scenario of selected) {
+    if (options.quietWaitSeconds > 0 && !(await waitForQuietMachine(options.quietWaitSeconds))) {
+      console.log(`  (the machine is still busy after ${options.quietWaitSeconds} s; running ${scenario.name} anyway)`);
+    }
+    const result = await runScenario(scenario.name, scenario.build(fixtures), client, options, sampler);
+    console.log(progressLine(result));
+    results.push(result);
+  }
+
+  const summary = summarize(results, backend);
+  console.log(`\n${formatTable(results, summary)}\n\n${formatSummary(summary, results)}`);
+  if (options.jsonPath) {
+    const doc = { machine: machine(), target, backend, options, fixtures, results, summary };
+    fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
+    console.log(`Results written to ${options.jsonPath}`);
+  }
+  return summary.flagged.length > 0 ? 1 : 0;
+}
+
+async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promise<Target> {
+  if (options.url !== undefined) {
+    return { url: options.url, pid: options.serverPid, description: `server at ${options.url}`, command: undefined };
+  }
+  const backend = await prepareBackend(options.backendStoreUri);
+  cleanups.push(() => backend.cleanup());
+  const server = await startServer({
+    backendStoreUri: backend.uri,
+    artifactRoot: backend.artifactRoot,
+    workers: options.workers,
+    nodeArgs: options.serverNodeArgs,
+  });
+  cleanups.push(() => server.stop());
+  const workers = options.workers ?? 1;
+  return {
+    url: server.url,
+    pid: server.pid,
+    description: `Darwin MLflow (pid ${server.pid}, ${workers} worker${workers > 1 ? 's' : ''}) on ${backend.label}`,
+    command: server.command,
+  };
+}
+
+/** Seeds only what the selected scenarios read, timing each part. */
+async function seed(client: HttpClient, options: BenchOptions, selected: readonly Scenario[]): Promise<Fixtures> {
+  const needs = new Set<Need>(selected.flatMap((s) => [...s.needs]));
+  if (!options.registry) needs.delete('registry');
+  const seeder = new Seeder(client, options.clients, `bench-${Date.now().toString(36)}`);
+  const fixtures: Fixtures = { experimentsCreated: 0 };
+  const started = performance.now();
+  const step = async (need: Need, what: string, fn: () => Promise<void>) => {
+    if (!needs.has(need)) return;
+    const t0 = performance.now();
+    await fn();
+    console.log(`  seeded ${what} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  };
+  console.log('Seeding (REST API, log-batch)...');
+  await step('create', 'the create_run experiment', async () => void (fixtures.createExperimentId = await seeder.createRunExperiment()));
+  await step('clients', `${options.clients} client runs`, async () => void (fixtures.clientRunIds = await seeder.clientRuns(options.clients)));
+  await step('wide', 'a run with 1000 metric keys', async () => void (fixtures.wideRunId = await seeder.wideRun()));
+  await step('history', 'a run with a 10,000-point metric', async () => void (fixtures.history = await seeder.historyRun()));
+  await step('search', '2000 runs (5 params, 5 metrics, 3 tags each)', async () => void (fixtures.search = await seeder.searchExperiment()));
+  if (needs.has('registry')) {
+    const t0 = performance.now();
+    fixtures.registry = await seeder.registry();
+    const took = `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    if (typeof fixtures.registry === 'string') console.log(`  NOTICE: registry scenarios skipped: ${fixtures.registry}`);
+    else console.log(`  seeded 1000 registered models × 5 versions in ${took}`);
+  }
+  fixtures.experimentsCreated = seeder.experimentsCreated;
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`Seeding done: ${seeder.requests} requests in ${seconds.toFixed(1)} s.\n`);
+  return fixtures;
+}
+
+function header(options: BenchOptions, target: Target, backend: TargetBackend): string {
+  const m = machine();
+  return [
+    `Darwin MLflow bench — ${target.description}`,
+    `  machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryMb} MB RAM, Node ${m.node}`,
+    `  load: ${options.clients} clients, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up; targets for ${backend}`,
+  ].join('\n');
+}
+
+function machine() {
+  return {
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown CPU',
+    memoryMb: Math.round(os.totalmem() / 1024 / 1024),
+    node: process.versions.node,
+    platform: `${os.type()} ${os.release()}`,
+  };
+}
+
+function progressLine(r: ScenarioResult): string {
+  const name = r.name.padEnd(24);
+  if (r.status === 'unavailable') return `${name} unavailable: ${r.reason}`;
+  const rss = r.server ? `  RSS ${r.server.peakMb.toFixed(0)} MB  server CPU ${Math.round((r.server.cpuSeconds / r.seconds) * 100)}%` : '';
+  const flag = r.status === 'errors' ? `  FLAGGED (${r.errors} errors)` : '';
+  return `${name} ${r.rps.toFixed(1).padStart(9)} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms${rss}${flag}`;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench -- [flags]`: the load generator's options, validated all at once (like the
+ * server's own config) so a typo is reported before minutes of seeding.
+ */
+import { parseFlags } from '../config/flags.js';
+import type { FlagSpec } from '../config/flags.js';
+import { SCENARIO_NAMES } from './scenarios.js';
+import type { TargetBackend } from './baseline.js';
+
+export interface BenchOptions {
+  /** An already running server; when absent the bench starts one from dist/. */
+  readonly url: string | undefined;
+  /** Server backend; MySQL/PostgreSQL URIs get a fresh database that is dropped afterwards. */
+  readonly backendStoreUri: string | undefined;
+  readonly workers: number | undefined;
+  /** Extra node flags for the started server (profiling: `--cpu-prof --cpu-prof-dir=DIR`). */
+  readonly serverNodeArgs: readonly string[];
+  readonly durationSeconds: number;
+  /** Unmeasured lead-in per scenario so V8's JIT and the connection pool are warm. */
+  readonly warmupSeconds: number;
+  readonly clients: number;
+  /** Before each scenario wait up to this long for other load on the machine to stop. */
+  readonly quietWaitSeconds: number;
+  readonly scenarios: readonly string[];
+  readonly jsonPath: string | undefined;
+  /** Process to sample RSS from when benching a server we did not start (--url). */
+  readonly serverPid: number | undefined;
+  /** Which target table applies (derived from the backend URI unless given). */
+  readonly targets: TargetBackend | undefined;
+  /** Seed the 1000 × 5 model registry (skipped automatically when the endpoints are missing). */
+  readonly registry: boolean;
+  readonly help: boolean;
+}
+
+export const USAGE = `Usage: npm run bench -- [options]
+
+  --url http://HOST:PORT       bench a running server instead of starting one from dist/
+  --server-pid PID             with --url: sample the RSS of PID and its children
+  --backend-store-uri URI      backend of the started server (default: SQLite in a temp dir);
+                               mysql:// and postgresql:// get a fresh database, dropped afterwards
+  --workers N                  passed to the started server
+  --server-node-args "ARGS"    node flags for the started server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  --duration S                 measured seconds per scenario (default 5)
+  --warmup S                   unmeasured seconds before each scenario (default 0.5)
+  --clients N                  concurrent keep-alive clients (default 16)
+  --quiet-wait S               before each scenario, wait up to S seconds for the machine to be idle
+                               (shared machines: builds and tests of others skew the figures)
+  --scenarios a,b,c            subset, in the given order (default: all)
+  --targets sqlite|mysql|postgresql   target table to judge against (default: from the URI)
+  --no-registry                skip the model-registry seeding and scenarios
+  --json FILE                  also write the results as JSON
+
+Scenarios: ${SCENARIO_NAMES.join(', ')}
+`;
+
+const SPECS: readonly FlagSpec[] = [
+  { name: 'url', kind: 'string' },
+  { name: 'server-pid', kind: 'string' },
+  { name: 'backend-store-uri', kind: 'string' },
+  { name: 'workers', kind: 'string' },
+  { name: 'server-node-args', kind: 'string' },
+  { name: 'duration', kind: 'string' },
+  { name: 'warmup', kind: 'string' },
+  { name: 'clients', kind: 'string' },
+  { name: 'quiet-wait', kind: 'string' },
+  { name: 'scenarios', kind: 'string' },
+  { name: 'targets', kind: 'string' },
+  { name: 'registry', kind: 'boolean', negatable: true },
+  { name: 'json', kind: 'string' },
+  { name: 'help', short: 'h', kind: 'boolean' },
+];
+
+export class OptionsError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export function parseBenchOptions(argv: readonly string[]): BenchOptions {
+  const { values, positionals, problems } = parseFlags(argv, SPECS);
+  if (positionals.length > 0) problems.push(`Unexpected argument(s): ${positionals.join(' ')}`);
+  const str = (name: string) => values.get(name) as string | undefined;
+  const num = (name: string, fallback: number | undefined, min: number, integer: boolean) => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || (integer && !Number.isInteger(n))) {
+      problems.push(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, got '${raw}'`);
+      return fallback;
+    }
+    return n;
+  };
+  const url = str('url')?.replace(/\/+$/, '');
+  if (url !== undefined && !/^http:\/\/[^/]+$/.test(url)) problems.push(`--url must look like http://host:port, got '${url}'`);
+  const backendStoreUri = str('backend-store-uri');
+  const workers = num('workers', undefined, 1, true);
+  const serverNodeArgs = (str('server-node-args') ?? '').split(/\s+/).filter((a) => a !== '');
+  if (url !== undefined && (backendStoreUri !== undefined || workers !== undefined || serverNodeArgs.length > 0)) {
+    problems.push('--backend-store-uri, --workers and --server-node-args configure the server the bench starts; they cannot be combined with --url');
+  }
+  const serverPid = num('server-pid', undefined, 1, true);
+  if (serverPid !== undefined && url === undefined) problems.push('--server-pid only applies with --url');
+  const scenarios = parseScenarios(str('scenarios'), problems);
+  const targets = parseTargets(str('targets'), problems);
+  const options: BenchOptions = {
+    url,
+    backendStoreUri,
+    workers,
+    serverNodeArgs,
+    durationSeconds: num('duration', 5, 0.1, false) as number,
+    warmupSeconds: num('warmup', 0.5, 0, false) as number,
+    clients: num('clients', 16, 1, true) as number,
+    quietWaitSeconds: num('quiet-wait', 0, 0, false) as number,
+    scenarios,
+    jsonPath: str('json'),
+    serverPid,
+    targets,
+    registry: values.get('registry') !== false,
+    help: values.get('help') === true,
+  };
+  if (problems.length > 0 && !options.help) throw new OptionsError(problems);
+  return options;
+}
+
+function parseScenarios(raw: string | undefined, problems: string[]): readonly string[] {
+  if (raw === undefined) return SCENARIO_NAMES;
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const unknown = names.filter((n) => !SCENARIO_NAMES.includes(n));
+  if (unknown.length > 0) problems.push(`Unknown scenario(s): ${unknown.join(', ')}. Known: ${SCENARIO_NAMES.join(', ')}`);
+  if (names.length === 0) problems.push('--scenarios needs at least one name');
+  return names.filter((n) => SCENARIO_NAMES.includes(n));
+}
+
+function parseTargets(raw: string | undefined, problems: string[]): TargetBackend | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === 'sqlite' || raw === 'mysql' || raw === 'postgresql') return raw;
+  problems.push(`--targets must be sqlite, mysql or postgresql, got '${raw}'`);
+  return undefined;
+}
