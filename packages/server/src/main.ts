@@ -19,7 +19,10 @@ export async function runServer(config: ServerConfig): Promise<number> {
   }
   const app = await buildApp(config, { skipInitialization: true });
   await listen(app, config);
-  return waitForShutdown(app);
+  const code = await waitForShutdown(app);
+  // a worker's IPC channel to the primary would keep it alive after the server closed
+  cluster.worker?.disconnect();
+  return code;
 }
 
 async function initializeOnce(config: ServerConfig): Promise<void> {
@@ -44,11 +47,17 @@ async function listen(app: FastifyInstance, config: ServerConfig): Promise<void>
 function superviseWorkers(config: ServerConfig): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let listening = 0;
+    cluster.on('listening', () => {
+      if (++listening === config.workers) {
+        console.log(`Darwin MLflow server listening at http://${config.host}:${config.port} with ${config.workers} workers`);
+      }
+    });
     for (let i = 0; i < config.workers; i++) cluster.fork();
-    console.log(`Darwin MLflow server listening at http://${config.host}:${config.port} with ${config.workers} workers`);
+    let running = config.workers;
     cluster.on('exit', (worker, code) => {
       if (stopping) {
-        if (Object.keys(cluster.workers ?? {}).length === 0) resolve(0);
+        if (--running === 0) resolve(0);
         return;
       }
       console.error(`worker ${worker.process.pid} exited with code ${code}; starting a new one`);
