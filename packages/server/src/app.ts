@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import { initializeBackend } from './db/initialize.js';
 import { sendError, statusFor, toMlflowError } from './errors/errorHandler.js';
 import { mountEndpoints } from './http/mount.js';
+import { installPrometheus } from './metrics/prometheus.js';
 import type { HandlerMap } from './http/mount.js';
 import { experimentRoutes } from './tracking/routes/experiments.js';
 import { runRoutes } from './tracking/routes/runs.js';
@@ -69,6 +70,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     artifactsOnly: config.artifactsOnly,
     modelVersionDownloadUri: (name, version) => ctx.registry.modelVersions.getModelVersionDownloadUri(name, version),
   });
+  if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus);
   app.get('/health', async (_req, reply) => reply.type('text/html; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
   return app;

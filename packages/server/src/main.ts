@@ -10,6 +10,7 @@ import type { ServerConfig } from './config/serverConfig.js';
 import { Database } from './db/database.js';
 import { redact } from './db/backendUri.js';
 import { initializeBackend } from './db/initialize.js';
+import { servePrometheusAggregation } from './metrics/prometheus.js';
 import { initializeRegistryStore } from './registry/index.js';
 
 export async function runServer(config: ServerConfig): Promise<number> {
@@ -47,6 +48,7 @@ async function listen(app: FastifyInstance, config: ServerConfig): Promise<void>
 function superviseWorkers(config: ServerConfig): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    if (config.exposePrometheus) servePrometheusAggregation();
     let listening = 0;
     cluster.on('listening', () => {
       if (++listening === config.workers) {

@@ -6,16 +6,19 @@
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import { absolutizeLocalUri } from '../config/serverConfig.js';
-import { decodeFully, urlparse } from './uri.js';
+import { decodeToFixedPoint } from './paths.js';
+import { urlparse } from './uri.js';
 
 export function validateArtifactLocation(location: string, cwd: string): string {
   const parsed = urlparse(location);
   if (parsed.fragment || parsed.params) {
     throw MlflowError.invalidParameter("'artifact_location' URL can't include fragments or params.");
   }
-  if (decodeFully(parsed.query).includes('..')) throw MlflowError.invalidParameter('Invalid query string');
-  const decodedPath = decodeFully(`${parsed.netloc}/${parsed.path}`);
-  if (decodedPath.includes('\u0000') || decodedPath.split(/[/\\]/).includes('..')) {
+  const decodedQuery = decodeToFixedPoint(parsed.query);
+  if (decodedQuery === undefined || decodedQuery.includes('..')) throw MlflowError.invalidParameter('Invalid query string');
+  // the same decoder as artifact paths (Python's unquote to a fixed point), so both agree on `..`
+  const decodedPath = decodeToFixedPoint(`${parsed.netloc}/${parsed.path}`);
+  if (decodedPath === undefined || decodedPath.includes('\u0000') || decodedPath.split(/[/\\]/).includes('..')) {
     throw MlflowError.invalidParameter(
       `Invalid artifact location '${location}': it must not contain '..' path segments.`,
     );

@@ -1,7 +1,8 @@
 /**
- * Download headers for artifacts (spec §8.5): MLflow's text extensions and `MLmodel`/`MLproject`
- * (`mlproject` in MLflow's code, lower-case) are `text/plain`, else the file-name guess of Python's `mimetypes`, else
- * `application/octet-stream`; always an attachment with `X-Content-Type-Options: nosniff`.
+ * Download headers for artifacts (spec §8.5): MLflow's text extensions and the names `MLmodel`
+ * and `mlproject` (lower-case in MLflow's code) are `text/plain`, else the file-name guess of
+ * Python's `mimetypes`, else `application/octet-stream`; always an attachment with
+ * `X-Content-Type-Options: nosniff`.
  *
  * Unlike MLflow, types a browser would execute or render as a document (HTML, XHTML, SVG, XML,
  * JavaScript) are never sent as such: they go out as `text/plain`, so even a browser that ignores

@@ -3,6 +3,8 @@
  * (4 gunicorn workers, SQLite, same 2-core machine kind, 16 clients), and the targets set in
  * the benchmark issue.
  */
+import fs from 'node:fs';
+
 export type TargetBackend = 'sqlite' | 'mysql' | 'postgresql';
 
 /** Requests per second of `mlflow server --workers 4` on SQLite. */
@@ -20,6 +22,16 @@ export const PYTHON_RPS: Readonly<Record<string, number>> = {
   health: 1220,
 };
 
+/**
+ * Requests per second of an earlier bench run (its --json file), e.g. Python MLflow measured
+ * on this very machine with `--url`: a fairer yardstick than figures from another machine.
+ */
+export function loadBaseline(jsonPath: string): Record<string, number> {
+  const doc = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as { results?: { name: string; status: string; rps: number }[] };
+  if (!Array.isArray(doc.results)) throw new Error(`${jsonPath} is not a bench --json file (no "results")`);
+  return Object.fromEntries(doc.results.filter((r) => r.status !== 'unavailable').map((r) => [r.name, r.rps]));
+}
+
 /** Scenarios whose SQLite target is 25× (the reads Python is slowest at). */
 const HEAVY_READS = new Set(['search_runs', 'search_runs_all', 'metric_history_10k']);
 
@@ -31,7 +43,7 @@ export const RSS_TARGET_MB = 250;
  * HTTP ceiling, and the registry scenarios have no Python figure.
  */
 export function targetRatio(scenario: string, backend: TargetBackend): number | undefined {
-  if (scenario === 'health' || PYTHON_RPS[scenario] === undefined) return undefined;
+  if (scenario === 'health' || !(scenario in PYTHON_RPS)) return undefined;
   if (backend !== 'sqlite') return 5;
   return HEAVY_READS.has(scenario) ? 25 : 10;
 }

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { backendOf } from './baseline.js';
+import { backendOf, loadBaseline, PYTHON_RPS } from './baseline.js';
 import type { TargetBackend } from './baseline.js';
 import { prepareBackend } from './backend.js';
 import { HttpClient } from './client.js';
@@ -70,6 +70,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number> {
+  // read before minutes of seeding, so a wrong path fails at once
+  const baseline = options.baselinePath ? loadBaseline(options.baselinePath) : PYTHON_RPS;
   const target = await resolveTarget(options, cleanups);
   const backend: TargetBackend = options.targets ?? backendOf(options.backendStoreUri);
   const selected = options.scenarios.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
@@ -92,10 +94,11 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
     results.push(result);
   }
 
-  const summary = summarize(results, backend);
-  console.log(`\n${formatTable(results, summary)}\n\n${formatSummary(summary, results)}`);
+  const summary = summarize(results, backend, baseline);
+  const baselineLabel = options.baselinePath ? 'baseline req/s' : 'Python req/s';
+  console.log(`\n${formatTable(results, summary, baselineLabel)}\n\n${formatSummary(summary, results)}`);
   if (options.jsonPath) {
-    const doc = { machine: machine(), target, backend, options, fixtures, results, summary };
+    const doc = { machine: machine(), target, backend, options, fixtures, baseline, results, summary };
     fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
     console.log(`Results written to ${options.jsonPath}`);
   }

@@ -23,6 +23,8 @@ export interface BenchOptions {
   readonly quietWaitSeconds: number;
   readonly scenarios: readonly string[];
   readonly jsonPath: string | undefined;
+  /** An earlier run's --json file to compare with instead of the fixed Python figures. */
+  readonly baselinePath: string | undefined;
   /** Process to sample RSS from when benching a server we did not start (--url). */
   readonly serverPid: number | undefined;
   /** Which target table applies (derived from the backend URI unless given). */
@@ -49,6 +51,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --targets sqlite|mysql|postgresql   target table to judge against (default: from the URI)
   --no-registry                skip the model-registry seeding and scenarios
   --json FILE                  also write the results as JSON
+  --baseline FILE              compare with an earlier run's --json file (e.g. Python MLflow benched
+                               here with --url) instead of the fixed Python MLflow 2.12.2 figures
 
 Scenarios: ${SCENARIO_NAMES.join(', ')}
 `;
@@ -67,6 +71,7 @@ const SPECS: readonly FlagSpec[] = [
   { name: 'targets', kind: 'string' },
   { name: 'registry', kind: 'boolean', negatable: true },
   { name: 'json', kind: 'string' },
+  { name: 'baseline', kind: 'string' },
   { name: 'help', short: 'h', kind: 'boolean' },
 ];
 
@@ -113,6 +118,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     quietWaitSeconds: num('quiet-wait', 0, 0, false) as number,
     scenarios,
     jsonPath: str('json'),
+    baselinePath: str('baseline'),
     serverPid,
     targets,
     registry: values.get('registry') !== false,

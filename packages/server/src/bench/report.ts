@@ -30,9 +30,10 @@ export interface Summary {
 /** Other load above this share of one core makes a scenario's figures suspect. */
 const NOISE_LIMIT = 0.15;
 
-export function summarize(results: readonly ScenarioResult[], backend: TargetBackend): Summary {
+/** `baseline`: requests/s to compare with, by scenario (default: Python MLflow's figures). */
+export function summarize(results: readonly ScenarioResult[], backend: TargetBackend, baseline: Readonly<Record<string, number>> = PYTHON_RPS): Summary {
   const verdicts = results.map((r): Verdict => {
-    const pythonRps = PYTHON_RPS[r.name];
+    const pythonRps = baseline[r.name];
     const measured = r.status !== 'unavailable';
     const ratio = pythonRps !== undefined && measured ? r.rps / pythonRps : undefined;
     const target = targetRatio(r.name, backend);
@@ -59,7 +60,8 @@ export function summarize(results: readonly ScenarioResult[], backend: TargetBac
 const HEADERS = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'RSS peak MB', 'RSS avg MB', 'server CPU', 'DB CPU', 'bench CPU', 'other CPU', 'Python req/s', 'ratio', 'target', ''];
 
 /** The results table, as aligned text (also valid Markdown, for docs/benchmarks.md). */
-export function formatTable(results: readonly ScenarioResult[], summary: Summary): string {
+export function formatTable(results: readonly ScenarioResult[], summary: Summary, baselineLabel = 'Python req/s'): string {
+  const headers = HEADERS.map((h) => (h === 'Python req/s' ? baselineLabel : h));
   const rows = results.map((r, i) => {
     const v = summary.verdicts[i] as Verdict;
     if (r.status === 'unavailable') return [r.name, 'n/a', '', '', '', '', '', '', '', '', '', num(v.pythonRps), '', times(v.target), 'unavailable'];
@@ -81,10 +83,10 @@ export function formatTable(results: readonly ScenarioResult[], summary: Summary
       mark(r, v),
     ];
   });
-  const widths = HEADERS.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((row) => (row[c] as string).length)));
   const line = (cells: readonly string[]) => `| ${cells.map((cell, c) => (c === 0 || c === cells.length - 1 ? cell.padEnd(widths[c] as number) : cell.padStart(widths[c] as number))).join(' | ')} |`;
   const rule = `|${widths.map((w, c) => (c === 0 || c === widths.length - 1 ? `:${'-'.repeat(w + 1)}` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
-  return [line(HEADERS), rule, ...rows.map(line)].join('\n');
+  return [line(headers), rule, ...rows.map(line)].join('\n');
 }
 
 export function formatSummary(summary: Summary, results: readonly ScenarioResult[]): string {

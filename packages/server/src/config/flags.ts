@@ -46,6 +46,8 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
     }
     if (!spec) {
       problems.push(`No such option: ${name}`);
+      // most likely a mistyped option with a value: do not report the value as an extra argument
+      if (inline === undefined && argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith('-')) i++;
       continue;
     }
     if (spec.kind === 'boolean') {

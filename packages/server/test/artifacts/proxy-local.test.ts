@@ -149,7 +149,9 @@ describe('artifact proxy on a local destination', () => {
     await put('abort/existing.bin', 'old complete content');
     await abortedUpload(server.url, `${ART}/abort/new/deep/file.bin`, 4 * 1024 * 1024, 512 * 1024);
     await abortedUpload(server.url, `${ART}/abort/existing.bin`, 4 * 1024 * 1024, 512 * 1024);
-    await waitFor(() => fs.readdirSync(path.join(dest, 'abort')).every((n) => !n.startsWith('.darwin-upload-')));
+    // the server has cleaned up once each aborted request's error reached its error handler
+    await waitFor(() => server.failed.filter((r) => r.startsWith(`PUT ${ART}/abort/`)).length === 2);
+    expect(fs.readdirSync(path.join(dest, 'abort')).filter((n) => n.startsWith('.darwin-upload-'))).toEqual([]);
     expect((await get('abort/new/deep/file.bin')).status).toBe(404);
     expect(await (await get('abort/existing.bin')).text()).toBe('old complete content');
     expect(await json(await fetch(`${server.url}${ART}?path=abort`))).toEqual({

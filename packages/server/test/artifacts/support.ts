@@ -17,6 +17,8 @@ export interface ArtifactServer {
   app: FastifyInstance;
   url: string;
   dir: string;
+  /** `METHOD url` of every request whose handler failed, once its error reached the error handler. */
+  failed: string[];
   close(): Promise<void>;
 }
 
@@ -30,12 +32,17 @@ export async function startArtifactServer(args: string[], env: Record<string, st
   const backend = args.includes('--artifacts-only') ? [] : ['--backend-store-uri', `sqlite:///${path.join(dir, 'mlruns.db')}`];
   const config = loadServerConfig([...backend, ...args.map((a) => a.replaceAll('{dir}', dir))], env, dir);
   const app = await buildApp(config);
+  const failed: string[] = [];
+  app.addHook('onError', async (request) => {
+    failed.push(`${request.method} ${request.url}`);
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   return {
     app,
     url: `http://127.0.0.1:${port}`,
     dir,
+    failed,
     async close() {
       await app.close();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -84,4 +84,17 @@ describe.skipIf(!built)('durability', () => {
       await new Promise((resolve) => server.once('exit', resolve));
     }
   });
+
+  it('aggregates Prometheus metrics of all workers', async () => {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const server = await startServer(dir, port, ['--workers', '2', '--expose-prometheus', path.join(dir, 'prom')]);
+    try {
+      for (let i = 0; i < 20; i++) await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow/experiments/get?experiment_id=0`);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(text).toMatch(/mlflow_http_request_total\{method="GET",status="200"\} 20/);
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+  });
 });
