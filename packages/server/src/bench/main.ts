@@ -10,6 +10,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { backendOf, loadBaseline, PYTHON_RPS } from './baseline.js';
 import type { TargetBackend } from './baseline.js';
+import { redact } from '../db/backendUri.js';
 import { prepareBackend } from './backend.js';
 import { HttpClient } from './client.js';
 import { OptionsError, parseBenchOptions, USAGE } from './options.js';
@@ -98,7 +99,10 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   const baselineLabel = options.baselinePath ? 'baseline req/s' : 'Python req/s';
   console.log(`\n${formatTable(results, summary, baselineLabel)}\n\n${formatSummary(summary, results)}`);
   if (options.jsonPath) {
-    const doc = { machine: machine(), target, backend, options, fixtures, baseline, results, summary };
+    // no database password in a results file that may be shared
+    const safeOptions = { ...options, backendStoreUri: options.backendStoreUri && redact(options.backendStoreUri) };
+    const safeTarget = { ...target, command: target.command && redact(target.command) };
+    const doc = { machine: machine(), target: safeTarget, backend, options: safeOptions, fixtures, baseline, results, summary };
     fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
     console.log(`Results written to ${options.jsonPath}`);
   }

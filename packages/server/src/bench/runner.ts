@@ -50,8 +50,10 @@ export async function runScenario(
   const recorder = new Recorder(loop);
   let seq = 0;
   const probe = await attempt(() => loop.send(client, 0, seq++));
-  if (probe instanceof Error) return finishWith(name, recorder.failed(probe), 0, undefined);
+  if (probe instanceof Error) return finishWith(name, recorder.failed(probe), 0, undefined, NO_CPU);
   if (isMissingEndpoint(probe)) return unavailable(name, `the server answers 404: ${describeFailure(probe)}`);
+  // the probe primes stateful checks (search_experiments' count) but is not counted: an error
+  // it shows will show again in the measured phase
   recorder.record(probe, 0);
   recorder.reset();
   const next = () => seq++;
@@ -64,12 +66,12 @@ export async function runScenario(
   const seconds = (performance.now() - started) / 1000;
   const machineAfter = machineBusySeconds();
   const server = sampler?.stop();
-  recorder.benchCpuSeconds = cpuSeconds(process.cpuUsage(cpu));
+  const bench = cpuSeconds(process.cpuUsage(cpu));
+  let other: number | undefined;
   if (machineBefore !== undefined && machineAfter !== undefined && server !== undefined) {
-    const ours = server.cpuSeconds + (server.dbCpuSeconds ?? 0) + recorder.benchCpuSeconds;
-    recorder.otherCpuSeconds = Math.max(0, machineAfter - machineBefore - ours);
+    other = Math.max(0, machineAfter - machineBefore - server.cpuSeconds - (server.dbCpuSeconds ?? 0) - bench);
   }
-  return finishWith(name, recorder, seconds, server);
+  return finishWith(name, recorder, seconds, server, { bench, other });
 }
 
 /** `clients` loops until the deadline; in-flight requests finish (and count) after it. */
@@ -102,10 +104,16 @@ async function attempt(fn: () => Promise<Reply>): Promise<Reply | Error> {
 
 const cpuSeconds = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1e6;
 
+/** CPU seconds of the bench itself and of everything else on the machine during a scenario. */
+interface CpuShares {
+  bench: number;
+  other: number | undefined;
+}
+
+const NO_CPU: CpuShares = { bench: 0, other: undefined };
+
 class Recorder {
   latencies: number[] = [];
-  benchCpuSeconds = 0;
-  otherCpuSeconds: number | undefined;
   errors = 0;
   samples: Record<string, number> = {};
 
@@ -136,7 +144,7 @@ class Recorder {
   }
 }
 
-function finishWith(name: string, r: Recorder, seconds: number, server: ProcessStats | undefined): ScenarioResult {
+function finishWith(name: string, r: Recorder, seconds: number, server: ProcessStats | undefined, cpu: CpuShares): ScenarioResult {
   const sorted = Float64Array.from(r.latencies).sort();
   return {
     name,
@@ -149,8 +157,8 @@ function finishWith(name: string, r: Recorder, seconds: number, server: ProcessS
     p50Ms: percentile(sorted, 0.5),
     p99Ms: percentile(sorted, 0.99),
     server,
-    benchCpuSeconds: r.benchCpuSeconds,
-    otherCpuSeconds: r.otherCpuSeconds,
+    benchCpuSeconds: cpu.bench,
+    otherCpuSeconds: cpu.other,
   };
 }
 

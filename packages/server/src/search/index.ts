@@ -37,5 +37,3 @@ export {
   modelVersionClauseSql,
 } from './registrySql.js';
 export type { RegistrySearchQuery } from './registrySql.js';
-export { DELIBERATE_DIFFERENCES } from './differences.js';
-export type { DeliberateDifference } from './differences.js';

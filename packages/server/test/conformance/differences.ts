@@ -57,7 +57,7 @@ function shapeProblems(d: unknown, i: number): string[] {
   for (const key of ['id', 'endpoint', 'input', 'mlflow', 'ours', 'why']) {
     if (typeof o[key] !== 'string' || o[key] === '') problems.push(`${where}: '${key}' must be a non-empty string`);
   }
-  if (typeof o.endpoint === 'string' && !/^(\*|[A-Z]+) \S+$/.test(o.endpoint)) problems.push(`${where}: endpoint must look like 'POST /mlflow/runs/log-batch'`);
+  if (typeof o.endpoint === 'string' && !ENDPOINT_FORM.test(o.endpoint)) problems.push(`${where}: endpoint must look like 'POST /mlflow/runs/log-batch'`);
   if (o.match === null) return problems;
   const m = o.match as Record<string, unknown> | undefined;
   if (typeof m !== 'object') return [...problems, `${where}: 'match' must be an object or null`];
@@ -106,9 +106,16 @@ function statusIn(expected: number | readonly number[], status: number): boolean
   return typeof expected === 'number' ? expected === status : expected.includes(status);
 }
 
+/** One or more `METHOD /path` (METHOD may be `*` or `GET|POST`), comma-separated; or `CLI <command>`. */
+const ENDPOINT_FORM = /^(?:(?:\*|[A-Z|]+) \S+(?:, (?:\*|[A-Z|]+) \S+)*|CLI .+)$/;
+
 export function endpointMatches(endpoint: string, method: string, rawPath: string): boolean {
+  return endpoint.split(', ').some((one) => oneEndpointMatches(one, method, rawPath));
+}
+
+function oneEndpointMatches(endpoint: string, method: string, rawPath: string): boolean {
   const [wantMethod = '', wantPath = ''] = endpoint.split(' ');
-  if (wantMethod !== '*' && wantMethod !== method) return false;
+  if (wantMethod !== '*' && !wantMethod.split('|').includes(method)) return false;
   const pathOnly = rawPath.split('?')[0] as string;
   const relative = pathOnly.replace(/^(?:\/[^/]+)*?\/(?:api|ajax-api)\/2\.0(?=\/)/, '');
   const pattern = new RegExp(`^${wantPath.split('*').map(escape).join('.*')}$`);

@@ -41,6 +41,7 @@ export const EXPECTED_PASSING: readonly string[] = [
   'tracking_test_rest_tracking__test_create_model_version_with_non_local_source[sqlalchemy]',
   'tracking_test_rest_tracking__test_create_model_version_with_path_source[sqlalchemy]',
   'tracking_test_rest_tracking__test_create_promptlab_run_handler_rejects_invalid_requests[sqlalchemy]',
+  'tracking_test_rest_tracking__test_create_promptlab_run_handler_returns_expected_results[sqlalchemy]',
   'tracking_test_rest_tracking__test_create_run_all_args[sqlalchemy-None]',
   'tracking_test_rest_tracking__test_create_run_all_args[sqlalchemy-my-parent-id]',
   'tracking_test_rest_tracking__test_create_run_defaults[sqlalchemy]',
@@ -86,14 +87,7 @@ export const EXPECTED_PASSING: readonly string[] = [
   'tracking_test_rest_tracking__test_upload_artifact_handler_rejects_invalid_requests[sqlalchemy]',
 ];
 
-export type FailureReason =
-  | 'needs artifacts issue'
-  | 'needs registry issue'
-  | 'needs auth issue'
-  | 'needs search issue'
-  | 'needs ajax extras (promptlab)'
-  | 'server bug'
-  | 'graphql out of scope';
+export type FailureReason = 'needs auth issue' | 'server bug' | 'graphql out of scope';
 
 export interface ExpectedFailure {
   readonly reason: FailureReason;
@@ -109,7 +103,7 @@ function all(reason: FailureReason, note: string, names: readonly string[]): Rec
 export const EXPECTED_FAILING: Readonly<Record<string, ExpectedFailure>> = {
   ...all(
     'needs auth issue',
-    'basic-auth app (users, permissions, 401/403) not built; the corpus records no credentials, replay.ts guesses them',
+    'the basic-auth app (users, permissions, 401/403) is a later issue: the server refuses --app-name basic-auth until then; the corpus records no credentials, replay.ts guesses them',
     [
     'server_auth_test_auth__test_authenticate',
     'server_auth_test_auth__test_create_and_delete_registered_model',
@@ -134,8 +128,5 @@ export const EXPECTED_FAILING: Readonly<Record<string, ExpectedFailure>> = {
     'tracking_test_rest_tracking__test_get_experiment_graphql[sqlalchemy]',
     'tracking_test_rest_tracking__test_get_run_and_experiment_graphql[sqlalchemy]',
     'tracking_test_rest_tracking__test_graphql_handler[sqlalchemy]',
-  ]),
-  ...all('needs ajax extras (promptlab)', 'POST /ajax-api/2.0/mlflow/runs/create-promptlab-run is not mounted yet', [
-    'tracking_test_rest_tracking__test_create_promptlab_run_handler_returns_expected_results[sqlalchemy]',
   ]),
 };

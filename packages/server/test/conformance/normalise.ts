@@ -93,9 +93,27 @@ export function canonical(value: Json, clientTimes: ReadonlySet<number>, key?: s
     return key === 'metrics' && items.every((m) => isObj(m) && typeof m.run_id === 'string') ? byRunId(items as Obj[]) : sortByJson(items);
   }
   if (!isObj(value)) return value;
+  if (value.key === LOGGED_MODELS_TAG && typeof value.value === 'string') return { ...value, value: loggedModels(value.value) };
   const out: Obj = {};
   for (const [k, v] of Object.entries(value)) out[k] = canonical(v, clientTimes, k);
   return out;
+}
+
+/** Run tag holding JSON of the models logged to the run. */
+const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+/** Model fields the server generates when it records a model itself (promptlab runs). */
+const GENERATED_MODEL_FIELDS = ['utc_time_created', 'model_uuid'];
+
+/** The tag's JSON with generated model fields masked; key order and spacing kept as written. */
+function loggedModels(text: string): string {
+  let models: Json;
+  try {
+    models = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  if (!Array.isArray(models)) return text;
+  return stableJson(models.map((m) => (isObj(m) ? { ...m, ...Object.fromEntries(GENERATED_MODEL_FIELDS.filter((f) => f in m).map((f) => [f, TIME_MASK])) } : m)));
 }
 
 /** Bulk metric histories are ordered by run id (random) and then by step/time (meaningful). */

@@ -1,11 +1,9 @@
 /**
- * order_by parsing of the four searches and page tokens (spec §5.2–§5.6), every message, and
- * the list of deliberate differences.
+ * order_by parsing of the four searches and page tokens (spec §5.2–§5.6), every message.
  */
 import { describe, expect, it } from 'vitest';
 import { MlflowError } from '@darwin-mlflow/contract';
 import {
-  DELIBERATE_DIFFERENCES,
   createPageToken,
   parseExperimentOrderBy,
   parseModelVersionOrderBy,
@@ -170,14 +168,4 @@ describe('page tokens', () => {
     [b64('{"offset": 100000000000000000000}'), "Invalid page token, parsed value={'offset': 100000000000000000000}"],
   ];
   it.each(cases)('%s', (token, message) => rejects(() => parsePageToken(token), message));
-});
-
-describe('deliberate differences', () => {
-  it('are listed as complete records', () => {
-    expect(DELIBERATE_DIFFERENCES.length).toBeGreaterThan(10);
-    for (const d of DELIBERATE_DIFFERENCES) {
-      for (const field of ['endpoint', 'input', 'mlflow', 'ours', 'why'] as const) expect(d[field].length, field).toBeGreaterThan(3);
-      expect(d.endpoint).toMatch(/^\/mlflow\//);
-    }
-  });
 });
