@@ -6,8 +6,7 @@
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import { absolutizeLocalUri } from '../config/serverConfig.js';
-import { decodeToFixedPoint } from './paths.js';
-import { urlparse } from './uri.js';
+import { decodeToFixedPoint, urlparse } from './uri.js';
 
 export function validateArtifactLocation(location: string, cwd: string): string {
   const parsed = urlparse(location);

@@ -12,11 +12,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { MlflowError } from '@darwin-mlflow/contract';
+import { decodeToFixedPoint } from './uri.js';
 
 /** `list`: the root itself (`''`) is allowed; `entry`: the path must name a file or directory. */
 export type PathUse = 'list' | 'entry';
-
-const MAX_DECODE_ROUNDS = 10;
 
 export function invalidPath(): MlflowError {
   return MlflowError.invalidParameter('Invalid path');
@@ -41,29 +40,6 @@ export function validateArtifactPath(raw: string, use: PathUse): string {
 /** Like `validateArtifactPath(raw, 'list')`, but an absent parameter is the root. */
 export function validateOptionalPath(raw: string | undefined): string {
   return raw === undefined ? '' : validateArtifactPath(raw, 'list');
-}
-
-/** Percent-decoding repeated until stable, as MLflow's `_decode`; undefined if it never settles. */
-export function decodeToFixedPoint(value: string): string | undefined {
-  let current = value;
-  for (let i = 0; i < MAX_DECODE_ROUNDS; i++) {
-    const next = pyUnquote(current);
-    if (next === current) return current;
-    current = next;
-  }
-  return undefined;
-}
-
-/**
- * Python's `urllib.parse.unquote`: runs of `%XX` are decoded as UTF-8 (invalid sequences become
- * U+FFFD) and malformed escapes are left as they are. Never throws, unlike decodeURIComponent.
- */
-export function pyUnquote(value: string): string {
-  if (!value.includes('%')) return value;
-  return value.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-    const bytes = Buffer.from(run.replace(/%/g, ''), 'hex');
-    return bytes.toString('utf8');
-  });
 }
 
 /** `a/b` joined under a validated relative path with posix separators. */

@@ -89,18 +89,29 @@ export function appendToUriPath(uri: string, ...paths: string[]): string {
   return prefix + urlunparse({ ...base, path: joinAppendingAbsolute(base.path, path) });
 }
 
-/** Repeated percent-decoding until the value is stable (at most 10 rounds), as MLflow does. */
-export function decodeFully(value: string, rounds = 10): string {
+/**
+ * Python's `urllib.parse.unquote` (`unquote_plus` with `plus`): runs of `%XX` become UTF-8 text
+ * (invalid sequences U+FFFD), malformed escapes stay as they are. Never throws.
+ */
+export function pyUnquote(value: string, plus = false): string {
+  const text = plus ? value.replace(/\+/g, ' ') : value;
+  if (!text.includes('%')) return text;
+  return text.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+}
+
+const MAX_DECODE_ROUNDS = 10;
+
+/**
+ * Percent-decoding repeated until the value is stable, as MLflow's `_decode` does before its
+ * safety checks; undefined when it is still changing after 10 rounds (only a crafted value
+ * nests that deep, and every caller refuses it).
+ */
+export function decodeToFixedPoint(value: string, plus = false): string | undefined {
   let current = value;
-  for (let i = 0; i < rounds; i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      return current;
-    }
+  for (let i = 0; i < MAX_DECODE_ROUNDS; i++) {
+    const next = pyUnquote(current, plus);
     if (next === current) return current;
     current = next;
   }
-  return current;
+  return undefined;
 }

@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MlflowError } from '@darwin-mlflow/contract';
-import { urlparse } from '../../artifacts/uri.js';
+import { decodeToFixedPoint, pyUnquote, urlparse } from '../../artifacts/uri.js';
 import type { ParsedUri } from '../../artifacts/uri.js';
 import { posixNormpath } from '../../util/posixPath.js';
 
@@ -35,23 +35,11 @@ function localSourceError(shown: string): MlflowError {
   );
 }
 
-/** Python `urllib.parse.unquote`: valid %XX runs become UTF-8 text, anything else stays. */
-export function pyUnquote(s: string): string {
-  if (!s.includes('%')) return s;
-  return s.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => {
-    const bytes = Buffer.from(run.replace(/%/g, ''), 'hex');
-    return bytes.toString('utf8');
-  });
-}
-
-/** `unquote_plus` applied until the value stops changing (it shrinks every round). */
-export function decodeToFixedPoint(s: string): string {
-  let current = s;
-  for (;;) {
-    const next = pyUnquote(current.replace(/\+/g, ' '));
-    if (next === current) return current;
-    current = next;
-  }
+/** `unquote_plus` until the value stops changing; a value that never settles is not a source. */
+function decodeSource(s: string, shown: string, error: (shown: string) => MlflowError): string {
+  const decoded = decodeToFixedPoint(s, true);
+  if (decoded === undefined) throw error(shown);
+  return decoded;
 }
 
 /** `urlparse(...).hostname`: the host without user info or port, lower-cased. */
@@ -82,7 +70,7 @@ function hasDotSegment(p: string): boolean {
 
 /** Sources other than local paths (s3://, mlflow-artifacts:/, runs:/, models:/, http(s)://, ...). */
 export function validateNonLocalSource(source: string): void {
-  const decoded = decodeToFixedPoint(source);
+  const decoded = decodeSource(source, source, relativePathError);
   if (decoded.includes('\u0000')) throw relativePathError(source);
   const parsed: ParsedUri = urlparse(decoded);
   if (parsed.fragment !== '' || parsed.params !== '') {
@@ -131,7 +119,7 @@ function isInside(child: string, dir: string): boolean {
  */
 export async function validateLocalSource(source: string, runId: string, runArtifactUri: RunArtifactUriLookup, cwd: string): Promise<void> {
   const localPath = localFileUriToPath(source);
-  const fullyDecoded = decodeToFixedPoint(localPath);
+  const fullyDecoded = decodeSource(localPath, source, localSourceError);
   if (fullyDecoded.includes('\u0000')) throw localSourceError(source);
   if (!runId) throw localSourceError(source);
   const artifactUri = await runArtifactUri(runId);

@@ -7,6 +7,7 @@
 import { MlflowError } from '@darwin-mlflow/contract';
 import { encodeJson, parseJson } from '../../http/json.js';
 import { pyRepr } from '../../http/pyrepr.js';
+import { decodeToFixedPoint } from '../../artifacts/uri.js';
 
 export interface GatewayProxyOptions {
   /** MLFLOW_DEPLOYMENTS_TARGET; unset = pretend an empty gateway is running. */
@@ -136,7 +137,7 @@ export function upstreamUrl(target: string, gatewayPath: unknown): URL {
   if (!base) {
     throw new BadGatewayError('Deployments proxy request failed: MLFLOW_DEPLOYMENTS_TARGET is not an http(s) URL.');
   }
-  const decoded = decodeFully(gatewayPath);
+  const decoded = decodeToFixedPoint(gatewayPath) ?? '..';
   const pathPart = decoded.split('?')[0] as string;
   const unsafe =
     /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(decoded) ||
@@ -162,18 +163,3 @@ function parseHttpUrl(s: string): URL | undefined {
   }
 }
 
-/** Percent-decodes until stable (at most 10 rounds); a malformed escape is left as it is. */
-function decodeFully(s: string): string {
-  let current = s;
-  for (let i = 0; i < 10; i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current);
-    } catch {
-      return current;
-    }
-    if (next === current) return current;
-    current = next;
-  }
-  return current;
-}
