@@ -7,7 +7,6 @@ import { Database } from './db/database.js';
 import { redact } from './db/backendUri.js';
 import { upgradeDatabase } from './db/migrate.js';
 import { runServer } from './main.js';
-import { gcCommand, initBucketForServer, s3Command } from './artifacts/commands.js';
 import type { ServerConfig } from './config/serverConfig.js';
 
 const USAGE = `Usage: darwin-mlflow <command> [options]
@@ -43,9 +42,9 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
         if (rest.includes('--help')) return usage(0);
         return await startServer(loadServerConfig(rest, env));
       case 'gc':
-        return await gcCommand(rest, env);
+        return await (await artifactCommands()).gcCommand(rest, env);
       case 's3':
-        return await s3Command(rest, env);
+        return await (await artifactCommands()).s3Command(rest, env);
       case 'db':
         return await dbCommand(rest);
       case undefined:
@@ -68,7 +67,7 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
 
 /** `--init-bucket` first (fails fast with a clear message), then serve. */
 async function startServer(config: ServerConfig): Promise<number> {
-  if (config.initBucket) await initBucketForServer(config);
+  if (config.initBucket) await (await artifactCommands()).initBucketForServer(config);
   return runServer(config);
 }
 
@@ -91,4 +90,9 @@ async function dbCommand(args: readonly string[]): Promise<number> {
   } finally {
     await database.close();
   }
+}
+
+/** Loaded on demand: the S3 tooling pulls in the AWS SDK, which a server on local disk never needs. */
+function artifactCommands() {
+  return import('./artifacts/commands.js');
 }

@@ -5,7 +5,6 @@
  */
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
 import type { ServerConfig } from './config/serverConfig.js';
 import { Database } from './db/database.js';
 import { redact } from './db/backendUri.js';
@@ -18,6 +17,8 @@ export async function runServer(config: ServerConfig): Promise<number> {
     await initializeOnce(config);
     if (config.workers > 1) return superviseWorkers(config);
   }
+  // the primary of a cluster only supervises: it never loads the application itself
+  const { buildApp } = await import('./app.js');
   const app = await buildApp(config, { skipInitialization: true });
   await listen(app, config);
   const code = await waitForShutdown(app);

@@ -15,9 +15,9 @@ import { MlflowError } from '@darwin-mlflow/contract';
 import { isInside, validateArtifactPath } from './paths.js';
 import { LocalArtifactRepository } from './repos/local.js';
 import type { ArtifactRepository } from './repos/repository.js';
-import { S3ArtifactRepository } from './repos/s3.js';
-import { parseS3Uri, s3ClientFor } from './repos/s3client.js';
-import type { S3Location } from './repos/s3client.js';
+import { LazyS3Repository } from './repos/lazyS3.js';
+import { parseS3Uri } from './repos/s3uri.js';
+import type { S3Location } from './repos/s3uri.js';
 import { urlparse } from './uri.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,7 +74,7 @@ export class ArtifactLocations {
   private open(uri: string, what: string): ArtifactRepository {
     const root = rootOf(uri, this.settings.cwd);
     if (root?.kind === 'local') return new LocalArtifactRepository(uri, root.dir);
-    if (root?.kind === 's3') return new S3ArtifactRepository(uri, s3ClientFor(this.settings.env), root.location);
+    if (root?.kind === 's3') return new LazyS3Repository(uri, this.settings.env, root.location);
     throw new MlflowError(
       `Unsupported ${what} '${uri}': this server stores artifacts in local directories and S3 only.`,
       'NOT_IMPLEMENTED',

@@ -7,25 +7,11 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { MlflowError } from '@darwin-mlflow/contract';
-import { urlparse } from '../uri.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface S3Location {
-  bucket: string;
-  /** Key prefix without leading or trailing `/` (`''` for the bucket root). */
-  prefix: string;
-}
-
-/** `s3://bucket/some/prefix` → bucket and prefix. */
-export function parseS3Uri(uri: string): S3Location {
-  const parsed = urlparse(uri);
-  if (parsed.scheme !== 's3' || parsed.netloc === '') {
-    throw MlflowError.invalidParameter(`Not an S3 URI: '${uri}'. Expected s3://<bucket>/<prefix>.`);
-  }
-  return { bucket: parsed.netloc, prefix: parsed.path.replace(/^\/+|\/+$/g, '') };
-}
+export { parseS3Uri } from './s3uri.js';
+export type { S3Location } from './s3uri.js';
 
 export function s3ClientConfig(env: Env): S3ClientConfig {
   const endpoint = nonEmpty(env.MLFLOW_S3_ENDPOINT_URL) ?? nonEmpty(env.AWS_ENDPOINT_OVERRIDE);
