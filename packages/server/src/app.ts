@@ -20,6 +20,7 @@ import { metricRoutes } from './tracking/routes/metrics.js';
 import { mountAjaxRoutes } from './tracking/routes/ajax.js';
 import { artifactListRoutes } from './tracking/routes/artifacts.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
+import { mountGraphql } from './graphql/index.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
@@ -71,6 +72,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     modelVersionDownloadUri: (name, version) => ctx.registry.modelVersions.getModelVersionDownloadUri(name, version),
   });
   if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus);
+  mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });
   app.get('/health', async (_req, reply) => reply.type('text/html; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
   return app;

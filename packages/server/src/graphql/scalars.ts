@@ -3,7 +3,7 @@
  * clients never lose precision past 2^53. Output is `str(value)` as in MLflow; input accepts
  * integers only (see parseInteger for where we are stricter than MLflow).
  */
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind, print } from 'graphql';
 import type { ValueNode } from 'graphql';
 import type { Int64 } from '@darwin-mlflow/contract';
 
@@ -23,12 +23,13 @@ function parseInteger(value: unknown): Int64 {
     const small = Number(big);
     return Number.isSafeInteger(small) ? small : big;
   }
-  throw new GraphQLError(`LongString cannot represent a non-integer value: ${JSON.stringify(String(value))}`);
+  // a plain Error: graphql-js then prefixes "Expected type 'LongString'.", as graphql-core does for MLflow
+  throw new TypeError(`${JSON.stringify(value) ?? String(value)} is not an integer.`);
 }
 
 function parseLiteral(node: ValueNode): Int64 {
   if (node.kind === Kind.INT || node.kind === Kind.STRING) return parseInteger(node.value);
-  throw new GraphQLError(`LongString cannot represent a non-integer value: ${node.kind === Kind.FLOAT ? node.value : node.kind}`);
+  throw new TypeError(`${print(node)} is not an integer.`);
 }
 
 export const LongString = new GraphQLScalarType<Int64, string>({

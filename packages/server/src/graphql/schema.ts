@@ -6,13 +6,13 @@
  */
 import { GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, specifiedDirectives } from 'graphql';
 import { LIMITS } from '@darwin-mlflow/contract';
+import type { Int64 } from '@darwin-mlflow/contract';
 import type * as wire from '@darwin-mlflow/contract';
 import type { ExperimentService } from '../tracking/service/experiments.js';
 import type { RunService } from '../tracking/service/runs.js';
 import type { RegistrySearchService } from '../registry/service/search.js';
 import { presentExperiment, presentRun } from '../tracking/presenters.js';
 import { presentModelVersion } from '../registry/presenters.js';
-import type { Int64 } from '@darwin-mlflow/contract';
 import {
   MlflowExperiment,
   MlflowGetExperimentInput,
@@ -48,6 +48,12 @@ function requiredArg<T>(args: Args, name: string, field: string): T {
   return value as T;
 }
 
+/** An explicit null is passed on (MLflow echoes None); a missing argument fails as `requiredArg`. */
+function requiredArgOrNull(args: Args, name: string, field: string): unknown {
+  if (!(name in args)) throw new GraphQLError(`Field '${field}' needs the argument '${name}'.`);
+  return args[name];
+}
+
 async function getExperiment(services: GraphqlServices, experimentId: string): Promise<wire.Experiment> {
   return presentExperiment(await services.experiments.getExperiment(experimentId));
 }
@@ -61,7 +67,7 @@ interface SearchInput {
 
 async function searchModelVersions(services: GraphqlServices, input: SearchInput): Promise<object> {
   const orderBy = input.orderBy ?? [];
-  if (orderBy.some((o) => o === null)) throw new GraphQLError("orderBy must not contain null.");
+  if (orderBy.some((o) => o === null)) throw new GraphQLError('orderBy must not contain null.');
   const page = await services.registrySearch.searchModelVersions({
     filter: input.filter ?? undefined,
     max_results: input.maxResults ?? undefined,
@@ -110,7 +116,8 @@ const Query = new GraphQLObjectType<unknown, GraphqlServices>({
       args: { input: { type: MlflowGetExperimentInput } },
       resolve: async (_root, args, services) => {
         const input = requiredArg<{ experimentId?: string | null }>(args, 'input', 'mlflowGetExperiment');
-        return { experiment: await getExperiment(services, input.experimentId ?? '') };
+        // MLflow's parse_dict runs str() over every experiment_id, so a missing one is looked up as "None"
+        return { experiment: await getExperiment(services, input.experimentId ?? 'None') };
       },
     },
     mlflowGetRun: {
@@ -153,12 +160,6 @@ const Mutation = new GraphQLObjectType<unknown, GraphqlServices>({
     },
   },
 });
-
-/** An explicit null is passed on (MLflow echoes None); a missing argument fails as `requiredArg`. */
-function requiredArgOrNull(args: Args, name: string, field: string): unknown {
-  if (!(name in args)) throw new GraphQLError(`Field '${field}' needs the argument '${name}'.`);
-  return args[name];
-}
 
 /**
  * The directives graphql-core 3.2 knows (graphql-js 16.9+ adds `@oneOf`, which MLflow's
