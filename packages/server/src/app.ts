@@ -24,6 +24,11 @@ import { mountGraphql } from './graphql/index.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
+const NO_UI_TEXT = `Darwin MLflow (MLflow ${MLFLOW_VERSION} REST API) is running.
+This build serves no web UI. Point an MLflow client at this address, e.g.
+  MLFLOW_TRACKING_URI=<this address> python -c "import mlflow; print(mlflow.search_experiments())"
+`;
+
 /** Dataset profiles in log-inputs reach 16 MB; leave room for JSON escaping. */
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
@@ -75,6 +80,8 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });
   app.get('/health', async (_req, reply) => reply.type('text/html; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
+  // MLflow answers `/` with a plain-text explanation when its UI build is absent, as ours is
+  app.get(`${config.staticPrefix}/`, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(NO_UI_TEXT));
   return app;
 }
 

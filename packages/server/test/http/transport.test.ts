@@ -70,6 +70,10 @@ describe('MLflow transport rules', () => {
     expect(ajax.body.experiment.name).toBe('Default');
     expect((await server.app.inject({ url: '/health' })).body).toBe('OK');
     expect((await server.app.inject({ url: '/version' })).body).toBe('2.12.2');
+    const root = await server.app.inject({ url: '/' });
+    expect(root.statusCode).toBe(200);
+    expect(root.headers['content-type']).toContain('text/plain');
+    expect(root.body).toContain('serves no web UI');
   });
 
   it('reads GET parameters from the query string, arrays from repeated keys', async () => {
