@@ -2,47 +2,120 @@
  * SQLite via better-sqlite3 (synchronous, in-process). WAL with synchronous=NORMAL keeps every
  * acknowledged commit across a process kill; busy_timeout lets several server processes share
  * the file. Statements are prepared once and cached. Integers are read as bigint so int64
- * values keep full precision (see ../ints.ts).
+ * values keep full precision (see ../ints.ts). WAL checkpoints run on a worker thread
+ * (./sqliteCheckpointer.ts), not inside COMMIT on the event loop.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect } from 'kysely';
 import type { Tables } from '../tables.js';
 import type { SqliteTarget } from '../backendUri.js';
 import type { DialectDriver, ErrorKind } from './types.js';
+import { DEFAULT_AUTOCHECKPOINT_PAGES, DEFAULT_CHECKPOINT_OPTIONS, startCheckpointer } from './sqliteCheckpointer.js';
+import type { CheckpointOptions, Checkpointer } from './sqliteCheckpointer.js';
+import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 
 const STATEMENT_CACHE_SIZE = 1000;
 
-export function openSqlite(target: SqliteTarget): DialectDriver {
+/** Prepared statements of one connection, cached by SQL text. */
+export interface SqliteStatements {
+  prepare(sqlText: string): BetterSqlite3.Statement;
+}
+
+// The write transaction's Kysely handle -> its connection, for the bulk writers in ../upsert.ts
+const transactionConnections = new WeakMap<object, SqliteStatements>();
+
+/**
+ * The connection behind a SQLite write transaction's handle, for statements that are cheaper
+ * run directly (one prepared single-row INSERT per row instead of a multi-row INSERT, which
+ * needs a statement journal). Undefined outside a SQLite write transaction.
+ */
+export function sqliteTransactionStatements(tx: object): SqliteStatements | undefined {
+  return transactionConnections.get(tx);
+}
+
+export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}): DialectDriver {
   if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const raw = new BetterSqlite3(target.file);
-  raw.pragma('journal_mode = WAL');
+  const journalMode = raw.pragma('journal_mode = WAL', { simple: true });
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 20000');
   // MLflow's string comparisons in search are case-sensitive on every backend
   raw.pragma('case_sensitive_like = ON');
-  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: cachingDatabase(raw) }) });
+  const statements = cachingDatabase(raw);
+  const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
+  const checkpoints = journalMode === 'wal' ? walCheckpoints(raw, target.file, { ...DEFAULT_CHECKPOINT_OPTIONS, ...checkpointOptions }) : undefined;
+  const begin = raw.prepare('BEGIN IMMEDIATE');
+  const commit = raw.prepare('COMMIT');
+  const rollback = raw.prepare('ROLLBACK');
   return {
     name: 'sqlite',
     kysely,
     async writeTransaction(fn) {
+      const paused = checkpoints?.pause();
+      if (paused) await paused;
       return kysely.connection().execute(async (conn) => {
-        await sql`BEGIN IMMEDIATE`.execute(conn);
+        begin.run();
+        let committed = false;
         try {
+          checkpoints?.began();
+          transactionConnections.set(conn, statements);
           const result = await fn(conn);
-          await sql`COMMIT`.execute(conn);
+          commit.run();
+          committed = true;
           return result;
         } catch (err) {
-          if (raw.inTransaction) await sql`ROLLBACK`.execute(conn);
+          if (raw.inTransaction) rollback.run();
           throw err;
+        } finally {
+          transactionConnections.delete(conn);
+          checkpoints?.ended(committed);
         }
       });
     },
     classifyError,
     async close() {
+      // the worker's connection first, so that closing ours (the last) checkpoints and removes the WAL
+      await checkpoints?.stop();
       await kysely.destroy();
+    },
+  };
+}
+
+/**
+ * Starts the checkpointing thread shortly after the first commit and hands it the WAL; the
+ * connection's own automatic checkpoint stays on as a backstop (see ./sqliteCheckpointer.ts).
+ */
+function walCheckpoints(raw: BetterSqlite3.Database, file: string, options: CheckpointOptions) {
+  let worker: Checkpointer | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const start = () => {
+    timer = undefined;
+    if (closed) return;
+    worker = startCheckpointer(file, options, () => {
+      worker = undefined;
+      if (raw.open) raw.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    });
+    raw.pragma(`wal_autocheckpoint = ${2 * options.holdPages}`);
+    // when the WAL is rewound, a file grown by one huge transaction is truncated to this (bytes)
+    raw.pragma(`journal_size_limit = ${2 * options.holdPages * (raw.pragma('page_size', { simple: true }) as number)}`);
+  };
+  return {
+    pause: () => worker?.pause(),
+    began: () => worker?.began(),
+    ended(committed: boolean) {
+      if (worker) worker.ended(committed);
+      else if (committed && !timer && !closed) timer = setTimeout(start, options.startDelayMs).unref();
+    },
+    async stop() {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      const stopping = worker;
+      worker = undefined;
+      await stopping?.stop();
     },
   };
 }
@@ -56,7 +129,9 @@ function cachingDatabase(raw: BetterSqlite3.Database) {
       let stmt = cache.get(sqlText);
       if (stmt === undefined) {
         stmt = raw.prepare(sqlText);
-        if (stmt.reader) stmt.safeIntegers(true);
+        // bulk reads marked by ../arrayRows.ts: arrays of plain values, int64 beyond 2^53 as text
+        if (stmt.reader && sqlText.startsWith(ARRAY_ROWS_MARKER)) stmt.raw(true);
+        else if (stmt.reader) stmt.safeIntegers(true);
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
         cache.set(sqlText, stmt);
       }

@@ -1,11 +1,15 @@
 /** SQL for metric points and the per-run "latest metric" summary. */
 import type { Int64 } from '@darwin-mlflow/contract';
+import { sql } from 'kysely';
 import { MAX_DOUBLE } from '@darwin-mlflow/contract';
 import type { DialectName } from '../../db/backendUri.js';
 import type { Database, Db } from '../../db/database.js';
-import { toBool, toInt64 } from '../../db/ints.js';
-import { insertIgnore, upsert } from '../../db/upsert.js';
+import { toBool } from '../../db/ints.js';
+import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
+import type { BoolCell, Int64Cell } from '../../db/arrayRows.js';
+import { bulkInsert, insertStatement } from '../../db/upsert.js';
 import type { Metric } from '../entities.js';
+import { largeRead } from './largeReads.js';
 
 export interface MetricPoint {
   key: string;
@@ -21,10 +25,6 @@ export function toStoredMetric(p: MetricPoint): Metric {
   return { key: p.key, value, timestamp: p.timestamp, step: p.step, is_nan: false };
 }
 
-function identity(m: Metric): string {
-  return `${m.key}\u0000${m.value}\u0000${m.timestamp}\u0000${m.step}\u0000${m.is_nan}`;
-}
-
 /** True if a is strictly more recent than b by (step, timestamp, value), as MLflow compares. */
 export function isNewer(a: Metric, b: Metric): boolean {
   if (a.step !== b.step) return a.step > b.step;
@@ -32,80 +32,98 @@ export function isNewer(a: Metric, b: Metric): boolean {
   return a.value > b.value;
 }
 
+const METRIC_COLUMNS = [
+  ['run_uuid', 'text'],
+  ['key', 'text'],
+  ['value', 'float8'],
+  ['timestamp', 'int8'],
+  ['step', 'int8'],
+  ['is_nan', 'bool'],
+] as const;
+
+const insertMetrics = insertStatement('metrics', METRIC_COLUMNS, {
+  kind: 'ignore',
+  keyColumns: ['key', 'timestamp', 'step', 'run_uuid', 'value', 'is_nan'],
+});
+
+/**
+ * latest_metrics takes a point only if it is strictly newer than the stored one by (step,
+ * timestamp, value), decided by the database in the same statement. MySQL evaluates the
+ * assignments left to right, each seeing the columns already assigned: in the order is_nan,
+ * value, timestamp, step the condition still decides as it would on the old row (once value is
+ * assigned, a true condition can only turn false where the remaining columns are already equal).
+ */
+const upsertLatestMetrics = insertStatement('latest_metrics', METRIC_COLUMNS, {
+  kind: 'custom',
+  clause(dialect) {
+    if (dialect === 'mysql') {
+      const newer = '(VALUES(`step`), VALUES(`timestamp`), VALUES(`value`)) > (`step`, COALESCE(`timestamp`, 0), `value`)';
+      const set = ['is_nan', 'value', 'timestamp', 'step'].map((c) => `\`${c}\` = IF(${newer}, VALUES(\`${c}\`), \`${c}\`)`);
+      return `ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
+    }
+    const set = ['value', 'timestamp', 'step', 'is_nan'].map((c) => `"${c}" = excluded."${c}"`);
+    return (
+      `ON CONFLICT ("key", "run_uuid") DO UPDATE SET ${set.join(', ')} ` +
+      `WHERE (excluded."step", excluded."timestamp", excluded."value") > ` +
+      `("latest_metrics"."step", COALESCE("latest_metrics"."timestamp", 0), "latest_metrics"."value")`
+    );
+  },
+});
+
+function metricRow(dialect: DialectName, runId: string, m: Metric): unknown[] {
+  return [runId, m.key, m.value, m.timestamp, m.step, dialect === 'postgres' ? m.is_nan : Number(m.is_nan)];
+}
+
 /**
  * Logs metric points to a run whose row the caller has locked: duplicates (same key, value,
- * timestamp, step) are skipped, and latest_metrics moves forward only for strictly newer points.
+ * timestamp, step) are skipped by the primary key, the first one staying (as MLflow keeps the
+ * first), and latest_metrics moves forward only for strictly newer points.
  */
 export async function logMetrics(tx: Db, dialect: DialectName, runId: string, points: readonly MetricPoint[]): Promise<void> {
   if (points.length === 0) return;
-  const unique = new Map<string, Metric>();
-  for (const p of points) {
-    const m = toStoredMetric(p);
-    unique.set(identity(m), m);
-  }
-  const metrics = [...unique.values()];
-  await insertIgnore(
-    tx,
-    dialect,
-    'metrics',
-    metrics.map((m) => ({ run_uuid: runId, key: m.key, value: m.value, timestamp: m.timestamp, step: m.step, is_nan: dialect === 'postgres' ? m.is_nan : Number(m.is_nan) })),
-    ['key', 'timestamp', 'step', 'run_uuid', 'value', 'is_nan'],
-  );
+  const metrics = points.map(toStoredMetric);
+  await bulkInsert(tx, dialect, insertMetrics, metrics.map((m) => metricRow(dialect, runId, m)));
   await updateLatestMetrics(tx, dialect, runId, metrics);
 }
 
+/** One conditional upsert of each key's newest point of the batch (the first one on ties). */
 async function updateLatestMetrics(tx: Db, dialect: DialectName, runId: string, metrics: readonly Metric[]): Promise<void> {
   const newest = new Map<string, Metric>();
   for (const m of metrics) {
     const current = newest.get(m.key);
     if (!current || isNewer(m, current)) newest.set(m.key, m);
   }
-  const keys = [...newest.keys()];
-  const stored = new Map<string, Metric>();
-  for (let i = 0; i < keys.length; i += 500) {
-    const rows = await tx
-      .selectFrom('latest_metrics')
-      .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-      .where('run_uuid', '=', runId)
-      .where('key', 'in', keys.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      stored.set(r.key, { key: r.key, value: r.value, timestamp: r.timestamp === null ? 0 : toInt64(r.timestamp), step: toInt64(r.step), is_nan: toBool(r.is_nan) });
-    }
-  }
-  const changed = [...newest.values()].filter((m) => {
-    const old = stored.get(m.key);
-    return old === undefined || isNewer(m, old);
-  });
-  if (changed.length === 0) return;
-  await upsert(
-    tx,
-    dialect,
-    'latest_metrics',
-    changed.map((m) => ({ run_uuid: runId, key: m.key, value: m.value, timestamp: m.timestamp, step: m.step, is_nan: dialect === 'postgres' ? m.is_nan : Number(m.is_nan) })),
-    ['key', 'run_uuid'],
-    ['value', 'timestamp', 'step', 'is_nan'],
-  );
-}
-
-type MetricRow = { key: string; value: number; timestamp: number | bigint | string; step: number | bigint | string; is_nan: boolean | number | bigint };
-
-export function toMetric(r: MetricRow): Metric {
-  return { key: r.key, value: r.value, timestamp: toInt64(r.timestamp), step: toInt64(r.step), is_nan: toBool(r.is_nan) };
-}
-
-/** Every point of one metric of one run (MLflow applies no ordering). */
-export async function getMetricHistory(db: Db, runId: string, key: string): Promise<Metric[]> {
-  const rows = await db
-    .selectFrom('metrics')
-    .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-    .where('run_uuid', '=', runId)
-    .where('key', '=', key)
-    .execute();
-  return rows.map(toMetric);
+  const rows: unknown[][] = [];
+  for (const m of newest.values()) rows.push(metricRow(dialect, runId, m));
+  await bulkInsert(tx, dialect, upsertLatestMetrics, rows);
 }
 
 // ---------------------------------------------------------------------------------------------
+// Reads, as array rows (db/arrayRows.ts): no object and no bigint per point
+
+/** A point of one metric's history, for the presenter. */
+export type MetricPointCells = readonly [value: number, timestamp: Int64Cell, step: Int64Cell, is_nan: BoolCell];
+
+/** value, timestamp, step, is_nan of `metrics`, the select list of MetricPointCells. */
+function pointColumns(dialect: DialectName) {
+  return [
+    sql.ref('value').as('value'),
+    int64Column(dialect, sql.ref('timestamp')).as('timestamp'),
+    int64Column(dialect, sql.ref('step')).as('step'),
+    sql.ref('is_nan').as('is_nan'),
+  ];
+}
+
+function toMetric(key: string, [value, timestamp, step, isNan]: MetricPointCells): Metric {
+  return { key, value, timestamp: int64Of(timestamp), step: int64Of(step), is_nan: toBool(isNan) };
+}
+
+/** Every point of one metric of one run (MLflow applies no ordering). */
+export function getMetricHistory(db: Db, dialect: DialectName, runId: string, key: string): Promise<MetricPointCells[]> {
+  const query = db.selectFrom('metrics').select(pointColumns(dialect)).where('run_uuid', '=', runId).where('key', '=', key);
+  return largeRead(db, dialect, () => selectArrays<MetricPointCells>(db, query));
+}
+
 // Bulk reads for the UI's charts (get-history-bulk and get-history-bulk-interval)
 
 /** A metric point with the run it belongs to (MLflow's MetricWithRunId). */
@@ -125,25 +143,33 @@ function compareSteps(a: Int64, b: Int64): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function getMetricStepLayout(db: Db, runIds: readonly string[], key: string): Promise<MetricStepLayout> {
+export async function getMetricStepLayout(db: Db, dialect: DialectName, runIds: readonly string[], key: string): Promise<MetricStepLayout> {
   if (runIds.length === 0) return { steps: [], runBounds: [] };
-  const stepRows = await db
-    .selectFrom('metrics')
-    .select('step')
-    .distinct()
-    .where('key', '=', key)
-    .where('run_uuid', 'in', [...runIds])
-    .execute();
-  const boundRows = await db
-    .selectFrom('metrics')
-    .select((eb) => ['run_uuid', eb.fn.min('step').as('min_step'), eb.fn.max('step').as('max_step')])
-    .where('key', '=', key)
-    .where('run_uuid', 'in', [...runIds])
-    .groupBy('run_uuid')
-    .execute();
+  const stepRows = await selectArrays<[Int64Cell]>(
+    db,
+    db
+      .selectFrom('metrics')
+      .select(int64Column(dialect, sql.ref('step')).as('step'))
+      .distinct()
+      .where('key', '=', key)
+      .where('run_uuid', 'in', [...runIds]),
+  );
+  const boundRows = await selectArrays<[string, Int64Cell, Int64Cell]>(
+    db,
+    db
+      .selectFrom('metrics')
+      .select((eb) => [
+        'run_uuid',
+        int64Column(dialect, eb.fn.min('step')).as('min_step'),
+        int64Column(dialect, eb.fn.max('step')).as('max_step'),
+      ])
+      .where('key', '=', key)
+      .where('run_uuid', 'in', [...runIds])
+      .groupBy('run_uuid'),
+  );
   return {
-    steps: stepRows.map((r) => toInt64(r.step)).sort(compareSteps),
-    runBounds: boundRows.map((r) => ({ run_id: r.run_uuid, min: toInt64(r.min_step), max: toInt64(r.max_step) })),
+    steps: stepRows.map(([step]) => int64Of(step)).sort(compareSteps),
+    runBounds: boundRows.map(([runId, min, max]) => ({ run_id: runId, min: int64Of(min), max: int64Of(max) })),
   };
 }
 
@@ -154,46 +180,51 @@ export async function getMetricStepLayout(db: Db, runIds: readonly string[], key
  */
 export async function getMetricHistoryAtSteps(
   db: Db,
+  dialect: DialectName,
   runId: string,
   key: string,
   steps: readonly Int64[],
   limit: number,
 ): Promise<Metric[]> {
   if (steps.length === 0 || limit <= 0) return [];
-  const rows = await db
-    .selectFrom('metrics')
-    .select(['key', 'value', 'timestamp', 'step', 'is_nan'])
-    .where('key', '=', key)
-    .where('run_uuid', '=', runId)
-    .where('step', 'in', [...steps])
-    .orderBy('step')
-    .orderBy('timestamp')
-    .orderBy('value')
-    .orderBy('is_nan')
-    .limit(limit)
-    .execute();
-  return rows.map(toMetric);
+  const rows = await selectArrays<MetricPointCells>(
+    db,
+    db
+      .selectFrom('metrics')
+      .select(pointColumns(dialect))
+      .where('key', '=', key)
+      .where('run_uuid', '=', runId)
+      .where('step', 'in', [...steps])
+      .orderBy('step')
+      .orderBy('timestamp')
+      .orderBy('value')
+      .orderBy('is_nan')
+      .limit(limit),
+  );
+  return rows.map((r) => toMetric(key, r));
 }
 
 /**
  * Every point of a metric across runs, ordered by run id, timestamp, step, value (MLflow's
  * get_metric_history_bulk), at most `limit` in total.
  */
-export async function getMetricHistoryBulk(db: Db, runIds: readonly string[], key: string, limit: number): Promise<RunMetric[]> {
+export async function getMetricHistoryBulk(db: Db, dialect: DialectName, runIds: readonly string[], key: string, limit: number): Promise<RunMetric[]> {
   if (runIds.length === 0 || limit <= 0) return [];
-  const rows = await db
-    .selectFrom('metrics')
-    .select(['run_uuid', 'key', 'value', 'timestamp', 'step', 'is_nan'])
-    .where('key', '=', key)
-    .where('run_uuid', 'in', [...runIds])
-    .orderBy('run_uuid')
-    .orderBy('timestamp')
-    .orderBy('step')
-    .orderBy('value')
-    .orderBy('is_nan')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({ ...toMetric(r), run_id: r.run_uuid }));
+  const rows = await selectArrays<[string, ...MetricPointCells]>(
+    db,
+    db
+      .selectFrom('metrics')
+      .select(['run_uuid', ...pointColumns(dialect)])
+      .where('key', '=', key)
+      .where('run_uuid', 'in', [...runIds])
+      .orderBy('run_uuid')
+      .orderBy('timestamp')
+      .orderBy('step')
+      .orderBy('value')
+      .orderBy('is_nan')
+      .limit(limit),
+  );
+  return rows.map(([runId, ...point]) => ({ ...toMetric(key, point), run_id: runId }));
 }
 
 /** Read access to metric histories across runs, for the metric service. */
@@ -201,14 +232,14 @@ export class MetricHistoryStore {
   constructor(private readonly database: Database) {}
 
   stepLayout(runIds: readonly string[], key: string): Promise<MetricStepLayout> {
-    return this.database.read((db) => getMetricStepLayout(db, runIds, key));
+    return this.database.read((db) => getMetricStepLayout(db, this.database.dialect, runIds, key));
   }
 
   historyAtSteps(runId: string, key: string, steps: readonly Int64[], limit: number): Promise<Metric[]> {
-    return this.database.read((db) => getMetricHistoryAtSteps(db, runId, key, steps, limit));
+    return this.database.read((db) => getMetricHistoryAtSteps(db, this.database.dialect, runId, key, steps, limit));
   }
 
   historyBulk(runIds: readonly string[], key: string, limit: number): Promise<RunMetric[]> {
-    return this.database.read((db) => getMetricHistoryBulk(db, runIds, key, limit));
+    return this.database.read((db) => getMetricHistoryBulk(db, this.database.dialect, runIds, key, limit));
   }
 }

@@ -1,8 +1,20 @@
 /** SQL for run params: write-once per key; re-logging the same value is a no-op. */
 import { MlflowError } from '@darwin-mlflow/contract';
+import type { DialectName } from '../../db/backendUri.js';
 import type { Db } from '../../db/database.js';
+import { bulkInsert, insertStatement } from '../../db/upsert.js';
 import type { KeyValue } from '../entities.js';
 import { pyRepr } from '../../http/pyrepr.js';
+
+const insertParams = insertStatement(
+  'params',
+  [
+    ['run_uuid', 'text'],
+    ['key', 'text'],
+    ['value', 'text'],
+  ],
+  { kind: 'error' },
+);
 
 async function existingParams(tx: Db, runId: string, keys: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
@@ -14,10 +26,10 @@ async function existingParams(tx: Db, runId: string, keys: readonly string[]): P
 }
 
 /** log-parameter: one param, MLflow's single-param conflict message. */
-export async function logParam(tx: Db, runId: string, param: KeyValue): Promise<void> {
+export async function logParam(tx: Db, dialect: DialectName, runId: string, param: KeyValue): Promise<void> {
   const existing = (await existingParams(tx, runId, [param.key])).get(param.key);
   if (existing === undefined) {
-    await tx.insertInto('params').values({ run_uuid: runId, key: param.key, value: param.value }).execute();
+    await bulkInsert(tx, dialect, insertParams, [[runId, param.key, param.value]]);
     return;
   }
   if (existing !== param.value) {
@@ -28,7 +40,7 @@ export async function logParam(tx: Db, runId: string, param: KeyValue): Promise<
 }
 
 /** log-batch: all params or none; conflicts reported together as MLflow does. */
-export async function logParams(tx: Db, runId: string, params: readonly KeyValue[]): Promise<void> {
+export async function logParams(tx: Db, dialect: DialectName, runId: string, params: readonly KeyValue[]): Promise<void> {
   if (params.length === 0) return;
   const existing = await existingParams(tx, runId, params.map((p) => p.key));
   const conflicts: Record<string, string>[] = [];
@@ -43,7 +55,5 @@ export async function logParams(tx: Db, runId: string, params: readonly KeyValue
       `Changing param values is not allowed. Params were already logged='${pyRepr(conflicts)}' for run ID='${runId}'.`,
     );
   }
-  for (let i = 0; i < fresh.length; i += 500) {
-    await tx.insertInto('params').values(fresh.slice(i, i + 500).map((p) => ({ run_uuid: runId, key: p.key, value: p.value }))).execute();
-  }
+  await bulkInsert(tx, dialect, insertParams, fresh.map((p) => [runId, p.key, p.value]));
 }

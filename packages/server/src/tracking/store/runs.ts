@@ -9,12 +9,12 @@ import type { Int64, RunStatus } from '@darwin-mlflow/contract';
 import type { Database, Db } from '../../db/database.js';
 import { toInt } from '../../db/ints.js';
 import { appendToUriPath } from '../../artifacts/uri.js';
-import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from '../entities.js';
+import type { DatasetInput, KeyValue, Run, RunInfo } from '../entities.js';
 import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './experiments.js';
 import { RUN_COLUMNS, assertRunActive, findRunRow, loadRuns, noSuchRun, toRunInfo } from './runRows.js';
 import type { RunRow } from './runRows.js';
 import { getMetricHistory, logMetrics } from './metrics.js';
-import type { MetricPoint } from './metrics.js';
+import type { MetricPoint, MetricPointCells } from './metrics.js';
 import { logParam, logParams } from './params.js';
 import { RUN_NAME_TAG, deleteTag, setTags } from './tags.js';
 import { logInputs } from './inputs.js';
@@ -100,7 +100,7 @@ export class RunStore {
     return this.database.read(async (db) => {
       const row = await findRunRow(db, runId);
       if (!row) throw noSuchRun(runId);
-      return (await loadRuns(db, [row]))[0] as Run;
+      return (await loadRuns(db, this.dialect, [row]))[0] as Run;
     });
   }
 
@@ -142,7 +142,7 @@ export class RunStore {
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {
-    await this.writeToActiveRun(runId, (tx) => logParam(tx, runId, param));
+    await this.writeToActiveRun(runId, (tx) => logParam(tx, this.dialect, runId, param));
   }
 
   async setTag(runId: string, tag: KeyValue): Promise<void> {
@@ -156,7 +156,7 @@ export class RunStore {
   /** All of the batch is written, or none of it (MLflow writes the three parts separately). */
   async logBatch(runId: string, batch: BatchInput): Promise<void> {
     await this.writeToActiveRun(runId, async (tx) => {
-      await logParams(tx, runId, batch.params);
+      await logParams(tx, this.dialect, runId, batch.params);
       await logMetrics(tx, this.dialect, runId, batch.metrics);
       await setTags(tx, this.dialect, runId, batch.tags);
     });
@@ -183,8 +183,8 @@ export class RunStore {
     });
   }
 
-  async getMetricHistory(runId: string, key: string): Promise<Metric[]> {
-    return this.database.read((db) => getMetricHistory(db, runId, key));
+  async getMetricHistory(runId: string, key: string): Promise<MetricPointCells[]> {
+    return this.database.read((db) => getMetricHistory(db, this.dialect, runId, key));
   }
 
   async findRuns(runIds: readonly string[]): Promise<RunRow[]> {
