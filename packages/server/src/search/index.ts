@@ -17,7 +17,7 @@ export {
 export { createPageToken, parsePageToken } from './pageToken.js';
 export { parseRunSearch, parseExperimentSearch, parseRegisteredModelSearch, parseModelVersionSearch } from './requests.js';
 export type { SearchRequestText, ParsedSearch } from './requests.js';
-export { applyRunFilter, applyRunOrder, compileRunSearch, runClauseSql, lifecycleStages } from './runsSql.js';
+export { applyRunFilter, applyRunOrder, compileRunSearch, runSearchQuery, lifecycleStages } from './runsSql.js';
 export type { RunSearchQuery } from './runsSql.js';
 export {
   applyExperimentFilter,

@@ -1,11 +1,14 @@
 /**
  * Run search as one SQL query (MLflow `SqlAlchemyStore._search_runs`).
  *
- * Filter: every clause on a metric, param, tag, run name or dataset is an EXISTS on the
- * child table's (key, run_uuid) primary key, so a run without the key never matches
- * (`tags.x != 'a'` skips runs without tag x) and no clause multiplies rows. Metrics compare
- * the latest value (latest_metrics); NaN is stored there as 0 with is_nan set, so
- * `metrics.x = 0` matches NaN as it does in MLflow.
+ * Filter: every clause on a metric, param, tag or run name is an INNER JOIN of the child table
+ * on its (key, run_uuid) primary key, with the clause's test in the join condition: a run
+ * without the key never matches (`tags.x != 'a'` skips runs without tag x), and the primary key
+ * lets no clause multiply rows, so the join is the EXISTS that MLflow means. A join lets the
+ * database drive the query from the most selective clause (SQLite otherwise scans every run of
+ * the experiments and probes each clause per run). Dataset clauses stay EXISTS: a run can have
+ * many inputs. Metrics compare the latest value (latest_metrics); NaN is stored there as 0 with
+ * is_nan set, so `metrics.x = 0` matches NaN as it does in MLflow.
  *
  * Order: per key a presence rank first, ascending whatever the direction (metrics: real value
  * 0, NaN 1, missing 2; others: present 0, missing 1), then the value; then start_time DESC
@@ -55,18 +58,6 @@ function stringOrList(dialect: DialectName, column: SqlExpr, test: StringOrListT
   return test.kind === 'list' ? listPredicate(dialect, column, test) : stringPredicate(dialect, column, test);
 }
 
-/** `EXISTS (SELECT 1 FROM <table> c WHERE c.run_uuid = runs.run_uuid AND c.key = <key> AND <test>)`. */
-function keyedExists(
-  dialect: DialectName,
-  table: 'latest_metrics' | 'params' | 'tags',
-  key: string,
-  test: (value: SqlExpr) => RawBuilder<SqlBool>,
-): RawBuilder<SqlBool> {
-  const keyTest = keyEquals(dialect, sql.ref('c.key'), key);
-  const value = test(sql.ref('c.value'));
-  return sql<SqlBool>`EXISTS (SELECT 1 FROM ${sql.table(table)} c WHERE c.run_uuid = runs.run_uuid AND ${keyTest} AND ${value})`;
-}
-
 /** True if any dataset input of the run matches; `context` is the input's mlflow.data.context tag. */
 function datasetExists(dialect: DialectName, clause: Extract<RunClause, { type: 'dataset' }>): RawBuilder<SqlBool> {
   const inputs = sql`inputs i JOIN datasets d ON d.dataset_uuid = i.source_id`;
@@ -80,31 +71,69 @@ function datasetExists(dialect: DialectName, clause: Extract<RunClause, { type: 
   return sql<SqlBool>`EXISTS (SELECT 1 FROM ${inputs} WHERE ${run} AND ${test})`;
 }
 
-export function runClauseSql(dialect: DialectName, clause: RunClause): RawBuilder<SqlBool> {
+/** A test on the run's row of `key` in a child table (absent: the run does not match). */
+interface KeyedTest {
+  readonly table: 'latest_metrics' | 'params' | 'tags';
+  readonly key: string;
+  readonly test: (value: SqlExpr) => RawBuilder<SqlBool>;
+}
+
+/** How a clause restricts the runs: a join on one child-table row, or a condition on the run. */
+type ClausePlan = { readonly join: KeyedTest } | { readonly where: RawBuilder<SqlBool> };
+
+function planClause(dialect: DialectName, clause: RunClause): ClausePlan {
   switch (clause.type) {
     case 'metric':
-      return keyedExists(dialect, 'latest_metrics', clause.key, (v) => doublePredicate(v, clause.test));
+      return { join: { table: 'latest_metrics', key: clause.key, test: (v) => doublePredicate(v, clause.test) } };
     case 'parameter':
-      return keyedExists(dialect, 'params', clause.key, (v) => stringPredicate(dialect, v, clause.test));
+      return { join: { table: 'params', key: clause.key, test: (v) => stringPredicate(dialect, v, clause.test) } };
     case 'tag':
-      return keyedExists(dialect, 'tags', clause.key, (v) => stringPredicate(dialect, v, clause.test));
+      return { join: { table: 'tags', key: clause.key, test: (v) => stringPredicate(dialect, v, clause.test) } };
     case 'dataset':
-      return datasetExists(dialect, clause);
-    case 'attribute':
-      if (clause.test.kind === 'number') {
-        return integerPredicate(sql.ref(RUN_COLUMNS[clause.key]), clause.test, BIGINT_LIMIT);
-      }
+      return { where: datasetExists(dialect, clause) };
+    case 'attribute': {
       if (clause.key === 'run_name') {
         const test = clause.test;
-        return keyedExists(dialect, 'tags', RUN_NAME_TAG, (v) => stringOrList(dialect, v, test));
+        return { join: { table: 'tags', key: RUN_NAME_TAG, test: (v) => stringOrList(dialect, v, test) } };
       }
-      return stringOrList(dialect, sql.ref(RUN_COLUMNS[clause.key as keyof typeof RUN_COLUMNS]), clause.test);
+      const column = sql.ref(RUN_COLUMNS[clause.key]);
+      if (clause.test.kind === 'number') return { where: integerPredicate(column, clause.test, BIGINT_LIMIT) };
+      return { where: stringOrList(dialect, column, clause.test) };
+    }
   }
+}
+
+/**
+ * How selective a test usually is, most first. Without statistics SQLite takes joins of equal
+ * estimated cost in the order written, and drives the query from the first: an equality (say
+ * `tags.team = 'a'`) is a better start than a range or an inequality.
+ */
+function selectivity(clause: RunClause): number {
+  const comparator = clause.test.comparator;
+  if (comparator === '=' || comparator === 'IN') return 0;
+  if (comparator === 'LIKE' || comparator === 'ILIKE') return 1;
+  if (comparator === '!=' || comparator === 'NOT IN') return 3;
+  return 2;
 }
 
 /** Adds the filter's clauses (all must hold) to a query over `runs`. */
 export function applyRunFilter<O>(qb: RunsQuery<O>, dialect: DialectName, clauses: readonly RunClause[]): RunsQuery<O> {
-  return clauses.reduce((q, clause) => q.where(runClauseSql(dialect, clause)), qb);
+  let q = qb;
+  const ordered = clauses.map((clause, i) => ({ clause, alias: `filter_${i}` }));
+  ordered.sort((a, b) => selectivity(a.clause) - selectivity(b.clause));
+  for (const { clause, alias } of ordered) {
+    const plan = planClause(dialect, clause);
+    if ('where' in plan) {
+      q = q.where(plan.where);
+      continue;
+    }
+    const { table, key, test } = plan.join;
+    const ref = (column: string) => sql.ref(`${alias}.${column}`);
+    const on = sql<SqlBool>`${ref('run_uuid')} = runs.run_uuid AND ${keyEquals(dialect, ref('key'), key)} AND ${test(ref('value'))}`;
+    // The join adds an alias to the builder's type; only raw references use it.
+    q = q.innerJoin(sql.table(table).as(alias), (join) => join.on(on)) as unknown as RunsQuery<O>;
+  }
+  return q;
 }
 
 const ORDER_TABLES = { metric: 'latest_metrics', parameter: 'params', tag: 'tags' } as const;
@@ -153,15 +182,19 @@ export interface RunSearchQuery {
   readonly limit: number;
 }
 
-/** The page of `runs` rows for a parsed search; metrics, params and tags are loaded by the caller. */
-export function compileRunSearch(db: Kysely<Tables>, dialect: DialectName, query: RunSearchQuery) {
+/** The page of runs for a parsed search, filtered, ordered and paged; the caller selects columns. */
+export function runSearchQuery(db: Kysely<Tables>, dialect: DialectName, query: RunSearchQuery): RunsQuery<object> {
   const ids = integerIds(query.experimentIds);
   const base = db
     .selectFrom('runs')
-    .selectAll('runs')
     .where(inOrNothing(sql.ref('runs.experiment_id'), ids))
     .where(inOrNothing(sql.ref('runs.lifecycle_stage'), lifecycleStages(query.viewType)));
   return applyRunOrder(applyRunFilter(base, dialect, query.clauses), dialect, query.orderBy)
     .offset(query.offset)
     .limit(query.limit);
+}
+
+/** The page of `runs` rows (every column) for a parsed search. */
+export function compileRunSearch(db: Kysely<Tables>, dialect: DialectName, query: RunSearchQuery) {
+  return runSearchQuery(db, dialect, query).selectAll('runs');
 }

@@ -1,7 +1,20 @@
-/** The only place tracking entities become wire JSON (MLflow's proto JSON shapes). */
+/**
+ * The only place tracking entities and rows become wire JSON (MLflow's proto JSON shapes).
+ *
+ * Runs and metric points are presented from the array rows the stores read for large replies
+ * (store/runRows.ts, store/metrics.ts), straight into the objects `encodeJson` serialises;
+ * entities (runs/create, runs/update, GraphQL) take the same path through a small adapter, so
+ * each shape has one presenter.
+ */
 import type * as wire from '@darwin-mlflow/contract';
+import type { LifecycleStage, RunStatus } from '@darwin-mlflow/contract';
+import { int64Of } from '../db/arrayRows.js';
+import type { BoolCell, Int64Cell } from '../db/arrayRows.js';
+import { toBool } from '../db/ints.js';
 import { wireDouble } from '../http/json.js';
-import type { DatasetInput, Experiment, KeyValue, Metric, Run, RunInfo } from './entities.js';
+import type { DatasetInput, Experiment, KeyValue, Run, RunInfo } from './entities.js';
+import type { KeyValueCells, MetricCells, RunInfoCells, RunRows } from './store/runRows.js';
+import type { MetricPointCells } from './store/metrics.js';
 
 function nonEmpty<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
@@ -28,22 +41,37 @@ export function presentExperiment(e: Experiment): wire.Experiment {
   };
 }
 
-export function presentMetric(m: Metric): wire.Metric {
-  return { key: m.key, value: m.is_nan ? 'NaN' : wireDouble(m.value), timestamp: m.timestamp, step: m.step };
+// ---------------------------------------------------------------------------------------------
+// Metrics and runs
+
+function presentPoint(key: string, value: number, timestamp: Int64Cell | null, step: Int64Cell, isNan: BoolCell): wire.Metric {
+  return { key, value: toBool(isNan) ? 'NaN' : wireDouble(value), timestamp: timestamp === null ? 0 : int64Of(timestamp), step: int64Of(step) };
 }
 
-export function presentRunInfo(info: RunInfo): wire.RunInfo {
+/** The points of get-history (MLflow omits an empty list). */
+export function presentMetricHistory(key: string, points: readonly MetricPointCells[]): wire.Metric[] | undefined {
+  if (points.length === 0) return undefined;
+  return points.map(([value, timestamp, step, isNan]) => presentPoint(key, value, timestamp, step, isNan));
+}
+
+function presentKeyValues(rows: readonly KeyValueCells[]): wire.KeyValue[] | undefined {
+  if (rows.length === 0) return undefined;
+  return rows.map(([, key, value]) => ({ key, value: value ?? '' }));
+}
+
+function presentRunInfoCells(info: RunInfoCells): wire.RunInfo {
+  const [runId, name, userId, status, startTime, endTime, lifecycleStage, artifactUri, experimentId] = info;
   return {
-    run_uuid: info.run_id,
-    experiment_id: info.experiment_id,
-    run_name: info.run_name ?? undefined,
-    user_id: info.user_id ?? '',
-    status: info.status,
-    start_time: info.start_time ?? 0,
-    end_time: setInt(info.end_time),
-    artifact_uri: info.artifact_uri || undefined,
-    lifecycle_stage: info.lifecycle_stage,
-    run_id: info.run_id,
+    run_uuid: runId,
+    experiment_id: experimentId === null ? '' : String(experimentId),
+    run_name: name ?? undefined,
+    user_id: userId ?? '',
+    status: (status ?? 'RUNNING') as RunStatus,
+    start_time: startTime === null ? 0 : int64Of(startTime),
+    end_time: endTime === null ? undefined : setInt(int64Of(endTime)),
+    artifact_uri: artifactUri || undefined,
+    lifecycle_stage: (lifecycleStage ?? 'active') as LifecycleStage,
+    run_id: runId,
   };
 }
 
@@ -61,10 +89,52 @@ function presentDatasetInput(d: DatasetInput): wire.DatasetInput {
   };
 }
 
-export function presentRun(run: Run): wire.Run {
+/** A run of runs/get or runs/search (with `inputs`) or of runs/create (without). */
+export function presentRunRows(run: RunRows): wire.Run {
   return {
-    info: presentRunInfo(run.info),
-    data: { metrics: nonEmpty(run.data.metrics.map(presentMetric)), params: presentTags(run.data.params), tags: presentTags(run.data.tags) },
+    info: presentRunInfoCells(run.info),
+    data: {
+      metrics: nonEmpty(run.metrics.map(([, key, value, timestamp, step, isNan]) => presentPoint(key, value, timestamp, step, isNan))),
+      params: presentKeyValues(run.params),
+      tags: presentKeyValues(run.tags),
+    },
     inputs: run.inputs && { dataset_inputs: nonEmpty(run.inputs.map(presentDatasetInput)) },
   };
+}
+
+// Entities take the rows' path: cells carry int64 values beyond 2^53 as digits.
+
+function cell(v: wire.Int64): Int64Cell {
+  return typeof v === 'bigint' ? v.toString() : v;
+}
+
+function runInfoCells(info: RunInfo): RunInfoCells {
+  const { start_time: start, end_time: end } = info;
+  return [
+    info.run_id,
+    info.run_name,
+    info.user_id,
+    info.status,
+    start === null ? null : cell(start),
+    end === null ? null : cell(end),
+    info.lifecycle_stage,
+    info.artifact_uri,
+    info.experiment_id,
+  ];
+}
+
+export function presentRunInfo(info: RunInfo): wire.RunInfo {
+  return presentRunInfoCells(runInfoCells(info));
+}
+
+export function presentRun(run: Run): wire.Run {
+  const id = run.info.run_id;
+  const keyValue = (t: KeyValue): KeyValueCells => [id, t.key, t.value];
+  return presentRunRows({
+    info: runInfoCells(run.info),
+    metrics: run.data.metrics.map((m): MetricCells => [id, m.key, m.value, cell(m.timestamp), cell(m.step), m.is_nan]),
+    params: run.data.params.map(keyValue),
+    tags: run.data.tags.map(keyValue),
+    inputs: run.inputs,
+  });
 }

@@ -1,9 +1,11 @@
 /** MySQL / MariaDB via mysql2. Big integers come back as strings only when beyond 2^53. */
 import { Kysely, MysqlDialect } from 'kysely';
 import { createPool } from 'mysql2';
+import type { PoolConnection } from 'mysql2';
 import type { Tables } from '../tables.js';
 import type { NetworkTarget } from '../backendUri.js';
 import type { DialectDriver, ErrorKind, PoolOptions } from './types.js';
+import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 
 export function openMysql(target: NetworkTarget, pool: PoolOptions): DialectDriver {
   const mysqlPool = createPool({
@@ -21,6 +23,7 @@ export function openMysql(target: NetworkTarget, pool: PoolOptions): DialectDriv
     // MLflow's SQLAlchemy engine reconnects; keep idle sockets healthy
     enableKeepAlive: true,
   });
+  mysqlPool.on('connection', arrayRowsFor);
   const kysely = new Kysely<Tables>({ dialect: new MysqlDialect({ pool: mysqlPool }) });
   return {
     name: 'mysql',
@@ -31,6 +34,14 @@ export function openMysql(target: NetworkTarget, pool: PoolOptions): DialectDriv
       await kysely.destroy();
     },
   };
+}
+
+/** Statements marked by ../arrayRows.ts return their rows as arrays (bulk reads). */
+function arrayRowsFor(connection: PoolConnection): void {
+  const query = connection.query.bind(connection) as (...args: unknown[]) => unknown;
+  const arrayQuery = (sql: unknown, ...rest: unknown[]) =>
+    typeof sql === 'string' && sql.startsWith(ARRAY_ROWS_MARKER) ? query({ sql, rowsAsArray: true }, ...rest) : query(sql, ...rest);
+  connection.query = arrayQuery as typeof connection.query;
 }
 
 const TRANSIENT = new Set([1205, 1213, 2006, 2013, 1040, 1053]);

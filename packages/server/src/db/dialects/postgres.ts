@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { Tables } from '../tables.js';
 import type { NetworkTarget } from '../backendUri.js';
 import type { DialectDriver, ErrorKind, PoolOptions } from './types.js';
+import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 
 export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectDriver {
   const pgPool = new pg.Pool({
@@ -17,6 +18,7 @@ export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectD
   });
   // An idle client losing its connection must not crash the process.
   pgPool.on('error', () => {});
+  pgPool.on('connect', arrayRowsFor);
   const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pgPool }) });
   return {
     name: 'postgres',
@@ -27,6 +29,16 @@ export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectD
       await kysely.destroy();
     },
   };
+}
+
+/** Statements marked by ../arrayRows.ts return their rows as arrays (bulk reads). */
+function arrayRowsFor(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const arrayQuery = (text: unknown, ...rest: unknown[]) =>
+    typeof text === 'string' && text.startsWith(ARRAY_ROWS_MARKER)
+      ? query({ text, values: rest[0], rowMode: 'array' }, ...rest.slice(1))
+      : query(text, ...rest);
+  client.query = arrayQuery as typeof client.query;
 }
 
 function classifyError(err: unknown): ErrorKind {

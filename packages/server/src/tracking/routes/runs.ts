@@ -2,7 +2,7 @@
 import type { tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import type { RunService } from '../service/runs.js';
-import { presentMetric, presentRun, presentRunInfo } from '../presenters.js';
+import { presentMetricHistory, presentRun, presentRunInfo } from '../presenters.js';
 import type { DatasetInput } from '../entities.js';
 
 type T = typeof tracking;
@@ -68,8 +68,8 @@ export function runRoutes(runs: RunService) {
     return {};
   };
   const getMetricHistory: Handler<T['getMetricHistory']['request']> = async (req) => {
-    const metrics = await runs.getMetricHistory(runIdOf(req), req.metric_key ?? '');
-    return { metrics: metrics.length > 0 ? metrics.map(presentMetric) : undefined };
+    const key = req.metric_key ?? '';
+    return { metrics: presentMetricHistory(key, await runs.getMetricHistory(runIdOf(req), key)) };
   };
   return {
     createRun,

@@ -6,7 +6,8 @@ import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { createPageToken, parseExperimentSearch, parseRunSearch } from '../../search/index.js';
 import type { SearchStore } from '../store/search.js';
-import type { Experiment, Run } from '../entities.js';
+import type { Experiment } from '../entities.js';
+import type { RunRows } from '../store/runRows.js';
 
 export interface SearchRunsRequest {
   experiment_ids: string[];
@@ -33,7 +34,7 @@ export interface Page<T> {
 export class SearchService {
   constructor(private readonly store: SearchStore) {}
 
-  async searchRuns(req: SearchRunsRequest): Promise<Page<Run>> {
+  async searchRuns(req: SearchRunsRequest): Promise<Page<RunRows>> {
     const maxResults = req.max_results ?? LIMITS.SEARCH_MAX_RESULTS_DEFAULT;
     if (maxResults < 1) {
       // MLflow passes 0 and negatives to the database (0 then loops forever on its page token)

@@ -1,8 +1,13 @@
 /** Run rows and the bulk loading of run data (latest metrics, params, tags, inputs) for a page. */
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { LifecycleStage, RunStatus } from '@darwin-mlflow/contract';
+import { sql } from 'kysely';
+import type { Compilable } from 'kysely';
+import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
+import type { BoolCell, Int64Cell } from '../../db/arrayRows.js';
+import type { DialectName } from '../../db/backendUri.js';
 import type { Db } from '../../db/database.js';
-import { toBool, toInt64, toInt64OrNull } from '../../db/ints.js';
+import { toBool, toInt64OrNull } from '../../db/ints.js';
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from '../entities.js';
 
 export const RUN_COLUMNS = [
@@ -64,11 +69,65 @@ export function assertRunActive(row: RunRow): void {
   }
 }
 
-const IN_CHUNK = 500;
+// ---------------------------------------------------------------------------------------------
+// Runs as array rows (db/arrayRows.ts): what search and get-run read, straight to the presenter
 
-function chunks<T>(items: readonly T[]): T[][] {
+/** What the wire shows of a run row (the select list of `runInfoColumns`). */
+export type RunInfoCells = readonly [
+  run_uuid: string,
+  name: string | null,
+  user_id: string | null,
+  status: string | null,
+  start_time: Int64Cell | null,
+  end_time: Int64Cell | null,
+  lifecycle_stage: string | null,
+  artifact_uri: string | null,
+  experiment_id: number | string | null,
+];
+/** A latest_metrics row; NaN is value 0 with is_nan set. */
+export type MetricCells = readonly [run_uuid: string, key: string, value: number, timestamp: Int64Cell | null, step: Int64Cell, is_nan: BoolCell];
+/** A params or tags row (a tag's value may be NULL). */
+export type KeyValueCells = readonly [run_uuid: string, key: string, value: string | null];
+
+/** A run as its rows, for the presenter. */
+export interface RunRows {
+  readonly info: RunInfoCells;
+  readonly metrics: readonly MetricCells[];
+  readonly params: readonly KeyValueCells[];
+  readonly tags: readonly KeyValueCells[];
+  /** Absent when not loaded: runs/create answers without `inputs`, as MLflow does. */
+  readonly inputs?: readonly DatasetInput[];
+}
+
+/** The select list of RunInfoCells, over `runs`. */
+export function runInfoColumns(dialect: DialectName) {
+  const column = (name: string) => sql.ref(`runs.${name}`).as(name);
+  const int64 = (name: string) => int64Column(dialect, sql.ref(`runs.${name}`)).as(name);
+  return [
+    column('run_uuid'),
+    column('name'),
+    column('user_id'),
+    column('status'),
+    int64('start_time'),
+    int64('end_time'),
+    column('lifecycle_stage'),
+    column('artifact_uri'),
+    column('experiment_id'),
+  ];
+}
+
+/**
+ * Ids per IN list. SQLite binds up to 32,766 values, and one list per table costs it much less
+ * than several. MariaDB turns a list of 1000 values or more into a subquery
+ * (in_predicate_conversion_threshold) that it joins by scanning the whole child table.
+ */
+function inListSize(dialect: DialectName): number {
+  return dialect === 'sqlite' ? 30_000 : 500;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += IN_CHUNK) out.push(items.slice(i, i + IN_CHUNK));
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -78,46 +137,83 @@ function group<T>(map: Map<string, T[]>, key: string, item: T): void {
   else map.set(key, [item]);
 }
 
-/** Loads the data of many runs with one query per table (never one per run). */
-export async function loadRuns(tx: Db, rows: readonly RunRow[]): Promise<Run[]> {
+/** Rows of one child table (`run_uuid` first) by run. */
+async function childRows<C extends readonly [string, ...unknown[]]>(
+  db: Db,
+  dialect: DialectName,
+  ids: readonly string[],
+  query: (part: string[]) => Compilable<unknown>,
+): Promise<Map<string, C[]>> {
+  const out = new Map<string, C[]>();
+  const parts = await Promise.all(chunks(ids, inListSize(dialect)).map((part) => selectArrays<C>(db, query(part))));
+  for (const rows of parts) for (const row of rows) group(out, row[0], row);
+  return out;
+}
+
+interface RunData {
+  metrics: Map<string, MetricCells[]>;
+  params: Map<string, KeyValueCells[]>;
+  tags: Map<string, KeyValueCells[]>;
+}
+
+/** Latest metrics, params and tags of many runs, with one query per table (never one per run). */
+async function loadRunData(db: Db, dialect: DialectName, ids: readonly string[]): Promise<RunData> {
+  const int64 = (column: 'timestamp' | 'step') => int64Column(dialect, sql.ref(`latest_metrics.${column}`));
+  const [metrics, params, tags] = await Promise.all([
+    childRows<MetricCells>(db, dialect, ids, (part) =>
+      db
+        .selectFrom('latest_metrics')
+        .select(['run_uuid', 'key', 'value', int64('timestamp').as('timestamp'), int64('step').as('step'), 'is_nan'])
+        .where('run_uuid', 'in', part),
+    ),
+    childRows<KeyValueCells>(db, dialect, ids, (part) => db.selectFrom('params').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part)),
+    childRows<KeyValueCells>(db, dialect, ids, (part) => db.selectFrom('tags').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part)),
+  ]);
+  return { metrics, params, tags };
+}
+
+const NONE: readonly never[] = [];
+
+/** The runs of a page with their data and dataset inputs, in page order. */
+export async function loadRunRows(db: Db, dialect: DialectName, infos: readonly RunInfoCells[]): Promise<RunRows[]> {
+  const ids = infos.map((info) => info[0]);
+  const [data, inputs] = await Promise.all([loadRunData(db, dialect, ids), loadRunInputs(db, ids)]);
+  return infos.map((info) => ({
+    info,
+    metrics: data.metrics.get(info[0]) ?? NONE,
+    params: data.params.get(info[0]) ?? NONE,
+    tags: data.tags.get(info[0]) ?? NONE,
+    inputs: inputs.get(info[0]) ?? NONE,
+  }));
+}
+
+/** Loads the data of runs as entities (one query per table). */
+export async function loadRuns(tx: Db, dialect: DialectName, rows: readonly RunRow[]): Promise<Run[]> {
   const ids = rows.map((r) => r.run_uuid);
-  const metrics = new Map<string, Metric[]>();
-  const params = new Map<string, KeyValue[]>();
-  const tags = new Map<string, KeyValue[]>();
-  for (const part of chunks(ids)) {
-    const [m, p, t] = await Promise.all([
-      tx.selectFrom('latest_metrics').select(['run_uuid', 'key', 'value', 'timestamp', 'step', 'is_nan']).where('run_uuid', 'in', part).execute(),
-      tx.selectFrom('params').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
-      tx.selectFrom('tags').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part).execute(),
-    ]);
-    for (const r of m) {
-      group(metrics, r.run_uuid, {
-        key: r.key,
-        value: r.value,
-        timestamp: r.timestamp === null ? 0 : toInt64(r.timestamp),
-        step: toInt64(r.step),
-        is_nan: toBool(r.is_nan),
-      });
-    }
-    for (const r of p) group(params, r.run_uuid, { key: r.key, value: r.value });
-    for (const r of t) group(tags, r.run_uuid, { key: r.key, value: r.value ?? '' });
-  }
-  const inputs = await loadRunInputs(tx, ids);
+  const [data, inputs] = await Promise.all([loadRunData(tx, dialect, ids), loadRunInputs(tx, ids)]);
+  const keyValue = ([, key, value]: KeyValueCells): KeyValue => ({ key, value: value ?? '' });
   return rows.map((row) => ({
     info: toRunInfo(row),
     data: {
-      metrics: metrics.get(row.run_uuid) ?? [],
-      params: params.get(row.run_uuid) ?? [],
-      tags: tags.get(row.run_uuid) ?? [],
+      metrics: (data.metrics.get(row.run_uuid) ?? []).map(toMetric),
+      params: (data.params.get(row.run_uuid) ?? []).map(keyValue),
+      tags: (data.tags.get(row.run_uuid) ?? []).map(keyValue),
     },
-    inputs: inputs.get(row.run_uuid) ?? [],
+    inputs: [...(inputs.get(row.run_uuid) ?? [])],
   }));
 }
+
+function toMetric([, key, value, timestamp, step, isNan]: MetricCells): Metric {
+  return { key, value, timestamp: timestamp === null ? 0 : int64Of(timestamp), step: int64Of(step), is_nan: toBool(isNan) };
+}
+
+/** Ids per IN list of the inputs query (rarely many rows). */
+const IN_CHUNK = 500;
 
 /** Dataset inputs of runs: inputs -> datasets, plus each input's tags. */
 export async function loadRunInputs(tx: Db, runIds: readonly string[]): Promise<Map<string, DatasetInput[]>> {
   const out = new Map<string, DatasetInput[]>();
-  for (const part of chunks(runIds)) {
+  for (const part of chunks(runIds, IN_CHUNK)) {
     const links = await tx
       .selectFrom('inputs')
       .innerJoin('datasets', 'datasets.dataset_uuid', 'inputs.source_id')
