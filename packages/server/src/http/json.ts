@@ -221,3 +221,15 @@ export function wireDouble(v: number): number | 'NaN' | 'Infinity' | '-Infinity'
   if (Number.isNaN(v)) return 'NaN';
   return v > 0 ? 'Infinity' : '-Infinity';
 }
+
+/** A reply body that is already wire JSON (written by the database); sent as it is. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** `{"<name>":[items...], ...rest}` from items that are JSON text, with MLflow's omissions. */
+export function rawJsonList(name: string, items: readonly string[], rest: Record<string, string | undefined> = {}): RawJson {
+  const members = items.length > 0 ? [`${JSON.stringify(name)}:[${items.join(',')}]`] : [];
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) members.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return new RawJson(`{${members.join(',')}}`);
+}

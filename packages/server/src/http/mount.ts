@@ -8,7 +8,7 @@ import type { DecodedMessage, Endpoint, HttpMethod, MessageType } from '@darwin-
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeRequest } from './decode.js';
 import type { RawRequest } from './decode.js';
-import { encodeJson, JsonSyntaxError, parseJson } from './json.js';
+import { encodeJson, JsonSyntaxError, parseJson, RawJson } from './json.js';
 import { parseQueryString } from './queryString.js';
 
 export interface RequestContext {
@@ -61,7 +61,8 @@ export function mountEndpoints(
             const input = decodeRequest(endpoint, readRaw(endpoint, request));
             const result = await handler(input as never, { request, reply });
             if (reply.sent) return reply;
-            return reply.type('application/json').send(encodeJson(result ?? {}));
+            const body = result instanceof RawJson ? result.text : encodeJson(result ?? {});
+            return reply.type('application/json').send(body);
           },
         });
       }

@@ -1,6 +1,7 @@
 /** Handlers of the run endpoints: decode -> service -> present. */
 import type { tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
+import { RawJson } from '../../http/json.js';
 import type { RunService } from '../service/runs.js';
 import { presentMetricHistory, presentRun, presentRunInfo } from '../presenters.js';
 import type { DatasetInput } from '../entities.js';
@@ -69,7 +70,9 @@ export function runRoutes(runs: RunService) {
   };
   const getMetricHistory: Handler<T['getMetricHistory']['request']> = async (req) => {
     const key = req.metric_key ?? '';
-    return { metrics: presentMetricHistory(key, await runs.getMetricHistory(runIdOf(req), key)) };
+    const history = await runs.getMetricHistory(runIdOf(req), key);
+    if (history.json !== undefined) return history.json === '[]' ? {} : new RawJson(`{"metrics":${history.json}}`);
+    return { metrics: presentMetricHistory(key, history.points) };
   };
   return {
     createRun,

@@ -1,6 +1,7 @@
 /** Handlers of runs/search and experiments/search. */
 import type { tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
+import { rawJsonList } from '../../http/json.js';
 import type { SearchService } from '../service/search.js';
 import { presentExperiment, presentRunRows } from '../presenters.js';
 
@@ -8,8 +9,9 @@ type T = typeof tracking;
 
 export function searchRoutes(search: SearchService) {
   const searchRuns: Handler<T['searchRuns']['request']> = async (req) => {
-    const page = await search.searchRuns(req);
-    return { runs: page.items.length > 0 ? page.items.map(presentRunRows) : undefined, next_page_token: page.nextPageToken };
+    const { page, nextPageToken } = await search.searchRuns(req);
+    if (page.json) return rawJsonList('runs', page.json, { next_page_token: nextPageToken });
+    return { runs: page.rows.length > 0 ? page.rows.map(presentRunRows) : undefined, next_page_token: nextPageToken };
   };
   const searchExperiments: Handler<T['searchExperiments']['request']> = async (req) => {
     const page = await search.searchExperiments(req);

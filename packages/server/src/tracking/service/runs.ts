@@ -2,7 +2,7 @@
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { DecodedMessage, Int64, RunStatus, tracking } from '@darwin-mlflow/contract';
 import type { RunStore } from '../store/runs.js';
-import type { MetricPoint, MetricPointCells } from '../store/metrics.js';
+import type { MetricPoint, MetricHistory } from '../store/metrics.js';
 import { RUN_NAME_TAG } from '../store/tags.js';
 import type { DatasetInput, KeyValue, Run, RunInfo } from '../entities.js';
 import { generateRunName } from '../../util/runNames.js';
@@ -117,7 +117,7 @@ export class RunService {
     await this.store.logModel(runId, model as Record<string, unknown>, pyJsonDumps);
   }
 
-  getMetricHistory(runId: string, key: string): Promise<MetricPointCells[]> {
+  getMetricHistory(runId: string, key: string): Promise<MetricHistory> {
     return this.store.getMetricHistory(runId, key);
   }
 

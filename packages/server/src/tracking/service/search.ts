@@ -5,9 +5,9 @@
 import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { createPageToken, parseExperimentSearch, parseRunSearch } from '../../search/index.js';
-import type { SearchStore } from '../store/search.js';
+import { runPageSize } from '../store/search.js';
+import type { RunPage, SearchStore } from '../store/search.js';
 import type { Experiment } from '../entities.js';
-import type { RunRows } from '../store/runRows.js';
 
 export interface SearchRunsRequest {
   experiment_ids: string[];
@@ -34,7 +34,7 @@ export interface Page<T> {
 export class SearchService {
   constructor(private readonly store: SearchStore) {}
 
-  async searchRuns(req: SearchRunsRequest): Promise<Page<RunRows>> {
+  async searchRuns(req: SearchRunsRequest): Promise<{ page: RunPage; nextPageToken: string | undefined }> {
     const maxResults = req.max_results ?? LIMITS.SEARCH_MAX_RESULTS_DEFAULT;
     if (maxResults < 1) {
       // MLflow passes 0 and negatives to the database (0 then loops forever on its page token)
@@ -49,7 +49,7 @@ export class SearchService {
       offset: parsed.offset,
       limit: maxResults,
     });
-    return { items: runs, nextPageToken: runs.length === maxResults ? createPageToken(parsed.offset + maxResults) : undefined };
+    return { page: runs, nextPageToken: runPageSize(runs) === maxResults ? createPageToken(parsed.offset + maxResults) : undefined };
   }
 
   async searchExperiments(req: SearchExperimentsRequest): Promise<Page<Experiment>> {

@@ -9,6 +9,7 @@ import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { BoolCell, Int64Cell } from '../../db/arrayRows.js';
 import { bulkInsert, insertStatement } from '../../db/upsert.js';
 import type { Metric } from '../entities.js';
+import { metricHistoryWireJson } from './wireJsonSql.js';
 import { largeRead } from './largeReads.js';
 
 export interface MetricPoint {
@@ -118,10 +119,18 @@ function toMetric(key: string, [value, timestamp, step, isNan]: MetricPointCells
   return { key, value, timestamp: int64Of(timestamp), step: int64Of(step), is_nan: toBool(isNan) };
 }
 
+/** One metric's history: rows for the presenter, or (SQLite) the wire JSON array already written. */
+export type MetricHistory = { points: MetricPointCells[]; json?: undefined } | { json: string; points?: undefined };
+
 /** Every point of one metric of one run (MLflow applies no ordering). */
-export function getMetricHistory(db: Db, dialect: DialectName, runId: string, key: string): Promise<MetricPointCells[]> {
+export async function getMetricHistory(db: Db, dialect: DialectName, runId: string, key: string): Promise<MetricHistory> {
+  if (dialect === 'sqlite') {
+    const query = db.selectFrom('metrics as m').select(metricHistoryWireJson().as('j')).where('m.run_uuid', '=', runId).where('m.key', '=', key);
+    const [row] = await selectArrays<[string | null]>(db, query);
+    return { json: row?.[0] ?? '[]' };
+  }
   const query = db.selectFrom('metrics').select(pointColumns(dialect)).where('run_uuid', '=', runId).where('key', '=', key);
-  return largeRead(db, dialect, () => selectArrays<MetricPointCells>(db, query));
+  return { points: await largeRead(db, dialect, () => selectArrays<MetricPointCells>(db, query)) };
 }
 
 // Bulk reads for the UI's charts (get-history-bulk and get-history-bulk-interval)

@@ -14,7 +14,7 @@ import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './e
 import { RUN_COLUMNS, assertRunActive, findRunRow, loadRuns, noSuchRun, toRunInfo } from './runRows.js';
 import type { RunRow } from './runRows.js';
 import { getMetricHistory, logMetrics } from './metrics.js';
-import type { MetricPoint, MetricPointCells } from './metrics.js';
+import type { MetricPoint, MetricHistory } from './metrics.js';
 import { logParam, logParams } from './params.js';
 import { RUN_NAME_TAG, deleteTag, setTags } from './tags.js';
 import { logInputs } from './inputs.js';
@@ -183,7 +183,7 @@ export class RunStore {
     });
   }
 
-  async getMetricHistory(runId: string, key: string): Promise<MetricPointCells[]> {
+  async getMetricHistory(runId: string, key: string): Promise<MetricHistory> {
     return this.database.read((db) => getMetricHistory(db, this.dialect, runId, key));
   }
 
