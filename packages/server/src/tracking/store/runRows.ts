@@ -2,11 +2,12 @@
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { LifecycleStage, RunStatus } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
-import type { Compilable } from 'kysely';
+import type { Compilable, SelectQueryBuilder } from 'kysely';
 import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { BoolCell, Int64Cell } from '../../db/arrayRows.js';
 import type { DialectName } from '../../db/backendUri.js';
 import type { Db } from '../../db/database.js';
+import type { Tables } from '../../db/tables.js';
 import { toBool, toInt64OrNull } from '../../db/ints.js';
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from '../entities.js';
 
@@ -150,6 +151,22 @@ async function childRows<C extends readonly [string, ...unknown[]]>(
   return out;
 }
 
+type ChildTable = 'latest_metrics' | 'params' | 'tags';
+
+/**
+ * The rows of a child table that belong to the runs `ids`, to select from. PostgreSQL gets one
+ * index probe per id (a LATERAL subquery; OFFSET 0 keeps the planner from flattening it into a
+ * join): without statistics, in a fresh or just bulk-loaded database, it estimates these tables
+ * far too small and reads an IN list with a scan of the whole table (27 ms instead of 1 ms for
+ * the params of 100 runs among 200,000).
+ */
+function rowsOfRuns<T extends ChildTable>(db: Db, dialect: DialectName, table: T, ids: readonly string[]): SelectQueryBuilder<Tables, T, object> {
+  if (dialect !== 'postgres') return db.selectFrom(table as ChildTable).where('run_uuid', 'in', ids) as unknown as SelectQueryBuilder<Tables, T, object>;
+  const probes = sql`unnest(${[...ids]}::varchar[]) AS ids(id) CROSS JOIN LATERAL (SELECT * FROM ${sql.table(table)} WHERE run_uuid = ids.id OFFSET 0)`;
+  // Kysely writes `<probes> AS "<table>"`: the subquery keeps the table's name and columns.
+  return db.selectFrom(probes.as(table)) as unknown as SelectQueryBuilder<Tables, T, object>;
+}
+
 interface RunData {
   metrics: Map<string, MetricCells[]>;
   params: Map<string, KeyValueCells[]>;
@@ -161,13 +178,17 @@ async function loadRunData(db: Db, dialect: DialectName, ids: readonly string[])
   const int64 = (column: 'timestamp' | 'step') => int64Column(dialect, sql.ref(`latest_metrics.${column}`));
   const [metrics, params, tags] = await Promise.all([
     childRows<MetricCells>(db, dialect, ids, (part) =>
-      db
-        .selectFrom('latest_metrics')
-        .select(['run_uuid', 'key', 'value', int64('timestamp').as('timestamp'), int64('step').as('step'), 'is_nan'])
-        .where('run_uuid', 'in', part),
+      rowsOfRuns(db, dialect, 'latest_metrics', part).select([
+        'run_uuid',
+        'key',
+        'value',
+        int64('timestamp').as('timestamp'),
+        int64('step').as('step'),
+        'is_nan',
+      ]),
     ),
-    childRows<KeyValueCells>(db, dialect, ids, (part) => db.selectFrom('params').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part)),
-    childRows<KeyValueCells>(db, dialect, ids, (part) => db.selectFrom('tags').select(['run_uuid', 'key', 'value']).where('run_uuid', 'in', part)),
+    childRows<KeyValueCells>(db, dialect, ids, (part) => rowsOfRuns(db, dialect, 'params', part).select(['run_uuid', 'key', 'value'])),
+    childRows<KeyValueCells>(db, dialect, ids, (part) => rowsOfRuns(db, dialect, 'tags', part).select(['run_uuid', 'key', 'value'])),
   ]);
   return { metrics, params, tags };
 }
