@@ -13,6 +13,7 @@ import { MlflowError } from '@darwin-mlflow/contract';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { checkJsonContentType, parseBody } from '../http/mount.js';
 import { JsonSyntaxError, parseJson } from '../http/json.js';
+import { readCapped } from '../http/readCapped.js';
 
 export interface GraphqlRequest {
   readonly query: string;
@@ -93,26 +94,4 @@ function bodyTooLarge(reply: FastifyReply): Error {
   // the rest of the body is not read: close the connection after answering
   reply.header('connection', 'close');
   return Object.assign(new Error('Request body is too large'), { statusCode: 413 });
-}
-
-function readCapped(request: FastifyRequest, max: number): Promise<Buffer | undefined> {
-  const stream = request.raw;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
-      if (total <= max) {
-        chunks.push(chunk);
-        return;
-      }
-      // stop reading without destroying the socket, so the 413 can still be sent
-      stream.off('data', onData);
-      stream.pause();
-      resolve(undefined);
-    };
-    stream.on('data', onData);
-    stream.once('end', () => resolve(Buffer.concat(chunks, total)));
-    stream.once('error', reject);
-  });
 }

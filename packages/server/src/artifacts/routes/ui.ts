@@ -8,8 +8,9 @@
  */
 import { Readable } from 'node:stream';
 import { MlflowError, UPLOAD_ARTIFACT_MAX_BYTES, artifacts as contract } from '@darwin-mlflow/contract';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { validateArtifactPath } from '../paths.js';
+import { readCapped } from '../../http/readCapped.js';
 import type { ArtifactService } from '../service/artifacts.js';
 import { queryValues, replyArtifactsOnly, requireQuery, sendDownload } from './common.js';
 
@@ -73,27 +74,4 @@ export function registerUiRoutes(
 
 function tooLarge(): MlflowError {
   return MlflowError.invalidParameter('Artifact size is too large. Max size is 10MB.');
-}
-
-/** The whole body if it has at most `max` bytes (bounded memory, chunked bodies too), else undefined. */
-function readCapped(request: FastifyRequest, max: number): Promise<Buffer | undefined> {
-  const body = request.raw;
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    const onData = (chunk: Buffer) => {
-      total += chunk.length;
-      if (total <= max) {
-        chunks.push(chunk);
-        return;
-      }
-      // stop reading (without destroying the socket, so the 400 can still be sent)
-      body.off('data', onData);
-      body.pause();
-      resolve(undefined);
-    };
-    body.on('data', onData);
-    body.once('end', () => resolve(Buffer.concat(chunks, total)));
-    body.once('error', reject);
-  });
 }
