@@ -9,6 +9,7 @@ import type { ServerConfig } from './config/serverConfig.js';
 import { createContext } from './context.js';
 import type { AppContext } from './context.js';
 import { initializeBackend } from './db/initialize.js';
+import { clientErrorHandler } from './errors/clientErrors.js';
 import { sendError, statusFor, toMlflowError } from './errors/errorHandler.js';
 import { mountEndpoints } from './http/mount.js';
 import { installPrometheus } from './metrics/prometheus.js';
@@ -56,6 +57,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
       querystringParser: () => ({}),
     },
     return503OnClosing: true,
+    clientErrorHandler,
   });
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => ctx.close());

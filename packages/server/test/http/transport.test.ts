@@ -1,3 +1,5 @@
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
 import { call, startTestApp } from '../support/app.js';
@@ -82,5 +84,46 @@ describe('MLflow transport rules', () => {
     const bad = await call(server.app, 'GET', `${API}/experiments/get?experiment_id=abc`);
     expect(bad.status).toBe(404);
     expect(bad.body.message).toBe('No Experiment with id=abc exists');
+  });
+});
+
+describe('requests that the HTTP parser rejects', () => {
+  let server: TestServer;
+  let port: number;
+  beforeAll(async () => {
+    server = await startTestApp(sqlite, 'client_errors');
+    await server.app.listen({ port: 0, host: '127.0.0.1' });
+    port = (server.app.server.address() as AddressInfo).port;
+  });
+  afterAll(async () => server?.close());
+
+  /** Writes raw bytes and returns what the server answered before closing the connection. */
+  function exchange(bytes: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => socket.write(bytes));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString()));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+  }
+
+  function parse(answer: string) {
+    const [head, body] = answer.split('\r\n\r\n');
+    return { statusLine: head!.split('\r\n')[0], body: JSON.parse(body!) };
+  }
+
+  it('answers an over-long request line with 431 in the MLflow envelope', async () => {
+    const answer = parse(await exchange(`GET ${API}/runs/get?run_id=${'x'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+    expect(answer.statusLine).toBe('HTTP/1.1 431 Request Header Fields Too Large');
+    expect(answer.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'The request line or headers are too large (at most 16 KB).' });
+  });
+
+  it('answers malformed HTTP with 400 in the MLflow envelope, and keeps serving', async () => {
+    const answer = parse(await exchange('NOT HTTP AT ALL\r\n\r\n'));
+    expect(answer.statusLine).toBe('HTTP/1.1 400 Bad Request');
+    expect(answer.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'The request is not valid HTTP.' });
+    const health = await fetch(`http://127.0.0.1:${port}/health`);
+    expect(await health.text()).toBe('OK');
   });
 });
