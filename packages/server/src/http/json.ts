@@ -3,7 +3,7 @@
  *
  * Parsing keeps int64 precision (integers beyond 2^53 become bigint) and accepts the bare
  * `NaN`, `Infinity` and `-Infinity` literals that Python's json module writes. Bodies without
- * long digit runs or such literals take the native JSON.parse fast path.
+ * long integers or such literals take the native JSON.parse fast path.
  *
  * Encoding writes bigint as plain digits and non-finite doubles as MLflow does ("NaN",
  * "Infinity", "-Infinity" strings).
@@ -18,15 +18,63 @@ export class JsonSyntaxError extends Error {
   override name = 'JsonSyntaxError';
 }
 
-const LONG_DIGITS = /\d{16}/;
+/**
+ * Whether the text has a run of 16 or more digits that is not the fraction of a number: an
+ * integer that may lie beyond 2^53, which JSON.parse would round. Long fractions are common
+ * (Python writes doubles with 17 significant digits) and harmless, a double being a double;
+ * long digit runs inside strings only send the text to the slower parser, which is exact too.
+ */
+function mayHoldLongInteger(text: string): boolean {
+  let run = 0;
+  let fraction = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) {
+      if (++run >= 16 && !fraction) return true;
+    } else {
+      // the digits after a '.' are a fraction, until the next character that is not a digit
+      fraction = c === 0x2e;
+      run = 0;
+    }
+  }
+  return false;
+}
+
+/**
+ * Deepest nesting of objects and arrays accepted (protobuf's JSON parser stops at 100 as well).
+ * Every consumer of a parsed body may then recurse over it without running out of stack.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+function tooDeepError(): JsonSyntaxError {
+  return new JsonSyntaxError(`objects and arrays nested deeper than ${MAX_JSON_DEPTH} levels`);
+}
+
+/** Whether `value`, a container at `level` (the root is 1), holds containers nested beyond MAX_JSON_DEPTH. */
+function nestedTooDeep(value: object, level: number): boolean {
+  if (level > MAX_JSON_DEPTH) return true;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) if (typeof item === 'object' && item !== null && nestedTooDeep(item, level + 1)) return true;
+    return false;
+  }
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (typeof item === 'object' && item !== null && nestedTooDeep(item, level + 1)) return true;
+  }
+  return false;
+}
 
 export function parseJson(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) {
+  if (!mayHoldLongInteger(text)) {
+    let value: unknown;
     try {
-      return JSON.parse(text);
+      value = JSON.parse(text);
     } catch {
       // fall through: maybe NaN/Infinity literals, which the precise parser accepts
+      return new Parser(text, false).parseDocument();
     }
+    if (typeof value === 'object' && value !== null && nestedTooDeep(value, 1)) throw tooDeepError();
+    return value;
   }
   return new Parser(text, false).parseDocument();
 }
@@ -40,6 +88,7 @@ const WS = new Set([0x20, 0x0a, 0x0d, 0x09]);
 
 class Parser {
   private pos = 0;
+  private depth = 0;
 
   constructor(
     private readonly text: string,
@@ -66,9 +115,9 @@ class Parser {
     const c = this.text[this.pos];
     switch (c) {
       case '{':
-        return this.parseObject();
+        return this.nested(() => this.parseObject());
       case '[':
-        return this.parseArray();
+        return this.nested(() => this.parseArray());
       case '"':
         return this.parseString();
       case 't':
@@ -94,6 +143,16 @@ class Parser {
     if (!this.text.startsWith(word, this.pos)) this.fail('invalid literal');
     this.pos += word.length;
     return value;
+  }
+
+  /** Parses an object or array one level deeper (a recursion of the parser), within MAX_JSON_DEPTH. */
+  private nested<T>(parse: () => T): T {
+    if (++this.depth > MAX_JSON_DEPTH) throw tooDeepError();
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseObject(): Record<string, unknown> {

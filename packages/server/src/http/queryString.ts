@@ -7,6 +7,7 @@
  * answer 400 INVALID_PARAMETER_VALUE (listed in docs/compatibility.md).
  */
 import { MlflowError } from '@darwin-mlflow/contract';
+import { MAX_JSON_DEPTH } from './json.js';
 
 type Node = string | Node[] | { [k: string]: Node };
 
@@ -23,7 +24,13 @@ export function parseQueryString(qs: string): Record<string, unknown> {
     }
     const key = decodeComponent(parts[0] as string);
     const value = decodeComponent(parts[1] as string);
-    insert(root, keyPath(key), value);
+    const path = keyPath(key);
+    if (path.length > MAX_JSON_DEPTH) {
+      throw MlflowError.invalidParameter(
+        `Malformed query string key '${path[0]}[...]': nested deeper than ${MAX_JSON_DEPTH} levels.`,
+      );
+    }
+    insert(root, path, value);
   }
   return normalize(root) as Record<string, unknown>;
 }

@@ -1,8 +1,9 @@
 /**
  * Random requests to every endpoint: well-typed, mistyped and hostile values (path tricks, NUL,
- * huge numbers, long strings, long lists, broken JSON), half of them naming a real experiment,
- * run or model. Whatever comes in, the answer is never a 5xx, every error is MLflow's envelope,
- * and the server keeps serving. The generator is seeded, so a failure replays.
+ * huge numbers, long strings, long lists, broken JSON, nesting past the limits), half of them
+ * naming a real experiment, run or model. Whatever comes in, the answer is never a 5xx, every
+ * error is MLflow's envelope, and the server keeps serving. The generator is seeded, so a
+ * failure replays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '@darwin-mlflow/contract';
@@ -22,7 +23,9 @@ function generator(seed: number) {
 }
 
 const NUMBERS = [0, -1, 1, 2 ** 53, -(2 ** 63), 1e308, 0.5, 1_000_000, 2_147_483_648, 50_001];
-const CONFUSED = [null, true, false, {}, [], 'str', 1.5, -7, [1, 'a'], { a: 1 }];
+/** Nested 150 levels deep: past the JSON depth limit. */
+const DEEP = JSON.parse('['.repeat(150) + ']'.repeat(150)) as unknown;
+const CONFUSED = [null, true, false, {}, [], 'str', 1.5, -7, [1, 'a'], { a: 1 }, DEEP];
 
 describe.each(testDialects())('random requests to every endpoint on $dialect', (dialect) => {
   let server: TestServer;
@@ -77,6 +80,7 @@ describe.each(testDialects())('random requests to every endpoint on $dialect', (
       const text = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
       for (const [k, v] of Object.entries(body)) {
         if (Array.isArray(v)) for (const item of v) params.append(random.next() < 0.2 ? `${k}[]` : k, text(item));
+        else if (random.next() < 0.03) params.append(`${k}${'[x]'.repeat(150)}`, text(v));
         else params.append(k, text(v));
       }
       return params.toString();

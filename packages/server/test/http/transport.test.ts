@@ -87,6 +87,27 @@ describe('MLflow transport rules', () => {
   });
 });
 
+describe('deeply nested bodies', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestApp(sqlite, 'deep_json');
+  });
+  afterAll(async () => server?.close());
+
+  it('are a 400, whichever JSON path parses them, and the server keeps serving', async () => {
+    const nest = (inner: string) => '['.repeat(100_000) + inner + ']'.repeat(100_000);
+    for (const inner of ['1', '12345678901234567', 'NaN']) {
+      const res = await call(server.app, 'POST', `${API}/runs/log-batch`, `{"run_id": ${nest(inner)}}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: 'Malformed JSON in request body: objects and arrays nested deeper than 100 levels',
+      });
+    }
+    expect((await server.app.inject({ method: 'GET', url: '/health' })).body).toBe('OK');
+  });
+});
+
 describe('requests that the HTTP parser rejects', () => {
   let server: TestServer;
   let port: number;

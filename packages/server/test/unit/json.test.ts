@@ -11,6 +11,15 @@ describe('JSON codec', () => {
     expect(encodeJson({ step: v.step, t: v.t })).toBe('{"step":9223372036854775807,"t":1700000000000}');
   });
 
+  it('reads long fractions as doubles and still finds long integers beside them', () => {
+    const text = '{"v": 0.12345678901234567, "w": -1.2345678901234567e-5, "s": "x.12345678901234567"}';
+    expect(parseJson(text)).toEqual(JSON.parse(text));
+    const mixed = parseJson('{"v": 0.12345678901234567, "step": 12345678901234567, "e": 1e12345678901234567}') as Record<string, unknown>;
+    expect(mixed.v).toBe(JSON.parse("0.12345678901234567"));
+    expect(mixed.step).toBe(12345678901234567n);
+    expect(mixed.e).toBe(Infinity);
+  });
+
   it("accepts Python's bare NaN and Infinity literals", () => {
     const v = parseJson('[NaN, Infinity, -Infinity, 1e400]') as number[];
     expect(Number.isNaN(v[0])).toBe(true);
@@ -21,6 +30,17 @@ describe('JSON codec', () => {
     expect(() => parseJson('{"a": 1')).toThrow();
     expect(() => parseJson('{"a": 1} x')).toThrow();
     expect(() => parseJson("{'a': 1}")).toThrow();
+  });
+
+  it('accepts 100 levels of nesting and rejects 101, on the native and the precise path', () => {
+    const nest = (levels: number, inner: string) => '['.repeat(levels) + inner + ']'.repeat(levels);
+    for (const inner of ['1', '12345678901234567', 'NaN']) {
+      expect(() => parseJson(nest(100, inner))).not.toThrow();
+      expect(() => parseJson(nest(101, inner))).toThrow('objects and arrays nested deeper than 100 levels');
+      expect(() => parseJson(nest(200_000, inner))).toThrow('objects and arrays nested deeper than 100 levels');
+    }
+    expect(() => parseJson(`${'{"a":'.repeat(101)}1${'}'.repeat(101)}`)).toThrow('nested deeper than 100 levels');
+    expect(() => parseJsonPreservingFloats(nest(101, '1.0'))).toThrow('nested deeper than 100 levels');
   });
 
   it('stores __proto__ keys as data', () => {

@@ -19,4 +19,11 @@ describe('query strings as MLflow parses them', () => {
     expect(() => parseQueryString('page_token=abc==')).toThrow(/Malformed query string/);
     expect(() => parseQueryString('novalue')).toThrow(/Malformed query string/);
   });
+
+  it('rejects keys nested deeper than 100 levels with a 400 error', () => {
+    expect(parseQueryString(`a${'[x]'.repeat(99)}=1`)).toBeTypeOf('object');
+    for (const nesting of ['[x]', '[]', '[0]']) {
+      expect(() => parseQueryString(`a${nesting.repeat(3000)}=1`)).toThrow("Malformed query string key 'a[...]': nested deeper than 100 levels.");
+    }
+  });
 });
