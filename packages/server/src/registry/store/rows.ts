@@ -6,37 +6,19 @@
  * case-insensitive collation would also accept), so batch results are keyed by that name.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
+import type { Selectable } from 'kysely';
 import type { ModelVersionStatus } from '@darwin-mlflow/contract';
 import type { DialectName } from '../../db/backendUri.js';
 import type { Db } from '../../db/database.js';
+import type { ModelVersionsTable, RegisteredModelsTable } from '../../db/tables.js';
 import { toInt, toInt64OrNull } from '../../db/ints.js';
 import { STAGE_DELETED_INTERNAL } from '../entities.js';
 import type { ModelVersion, RegisteredModel, RegisteredModelAlias, RegistryTag } from '../entities.js';
 
-type IntValue = number | bigint | string;
-
-export interface RegisteredModelRow {
-  name: string;
-  creation_time: IntValue | null;
-  last_updated_time: IntValue | null;
-  description: string | null;
-}
-
-export interface ModelVersionRow {
-  name: string;
-  version: IntValue;
-  creation_time: IntValue | null;
-  last_updated_time: IntValue | null;
-  description: string | null;
-  user_id: string | null;
-  current_stage: string | null;
-  source: string | null;
-  run_id: string | null;
-  status: string | null;
-  status_message: string | null;
-  run_link: string | null;
-  storage_location: string | null;
-}
+/** The rows as the drivers return them (int columns: number, bigint or digits). */
+export type RegisteredModelRow = Selectable<RegisteredModelsTable>;
+export type ModelVersionRow = Selectable<ModelVersionsTable>;
+type IntValue = ModelVersionRow['version'];
 
 export const REGISTERED_MODEL_COLUMNS = ['name', 'creation_time', 'last_updated_time', 'description'] as const;
 
