@@ -1,5 +1,7 @@
-/** Raw HTTP for tests: request paths sent byte for byte (fetch would normalise `%2e%2e`), and uploads cut short. */
+/** Raw HTTP for tests: request paths sent byte for byte (fetch would normalise `%2e%2e`), uploads cut short, streamed round trips. */
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { Readable } from 'node:stream';
 
 export interface RawResponse {
   status: number;
@@ -43,3 +45,22 @@ export function abortedUpload(base: string, rawPath: string, declared: number, s
     });
   });
 }
+
+/**
+ * PUTs `mib` MiB to `url` as a stream of 1 MiB chunks (each one different), GETs it back and
+ * returns the content-length and both SHA-256 digests, for a byte-for-byte comparison.
+ */
+export async function streamRoundTrip(url: string, mib: number): Promise<{ status: number; length: string | null; sent: string; received: string }> {
+  const block = randomBytes(1024 * 1024);
+  const chunks = Array.from({ length: mib }, (_, i) => Buffer.concat([block.subarray(4), Buffer.from([i, i >> 8, 1, 2])]));
+  const sent = createHash('sha256');
+  for (const c of chunks) sent.update(c);
+  const body = Readable.toWeb(Readable.from(chunks)) as ReadableStream;
+  const up = await fetch(url, { method: 'PUT', body, duplex: 'half' } as RequestInit);
+  if (up.status !== 200) return { status: up.status, length: null, sent: sent.digest('hex'), received: '' };
+  const down = await fetch(url);
+  const received = createHash('sha256');
+  for await (const c of down.body as unknown as AsyncIterable<Uint8Array>) received.update(c);
+  return { status: down.status, length: down.headers.get('content-length'), sent: sent.digest('hex'), received: received.digest('hex') };
+}
+
