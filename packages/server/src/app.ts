@@ -9,6 +9,8 @@ import type { ServerConfig } from './config/serverConfig.js';
 import { createContext } from './context.js';
 import type { AppContext } from './context.js';
 import { initializeBackend } from './db/initialize.js';
+import { readSchemaGeneration } from './db/migrate.js';
+import type { SchemaGeneration } from './db/migrate.js';
 import { clientErrorHandler } from './errors/clientErrors.js';
 import { sendError, statusFor, toMlflowError } from './errors/errorHandler.js';
 import { mountEndpoints } from './http/mount.js';
@@ -41,8 +43,9 @@ export interface BuildOptions {
 
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
   const ctx = createContext(config);
+  let generation: SchemaGeneration;
   try {
-    if (!options.skipInitialization) await initializeBackend(ctx.database, config);
+    generation = options.skipInitialization ? await readSchemaGeneration(ctx.database) : await initializeBackend(ctx.database, config);
     if (!options.skipInitialization) await ctx.registry.initialize();
   } catch (err) {
     await ctx.close();

@@ -26,10 +26,11 @@ Commands:
                            --app-name basic-auth
                            --expose-prometheus DIR
                            --init-bucket                create/verify the s3:// destination's bucket first
+                           --new-db-schema 3.x|2.12.2   schema head for an empty database (default 3.x)
                            (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)
   gc [options]           Permanently delete deleted runs/experiments and their artifacts (\`darwin-mlflow gc --help\`).
   s3 init [s3://B/P]     Create the artifact bucket when missing and verify write access.
-  db upgrade URI         Migrate a database from any MLflow 2.x schema revision to 2.12.2's head.
+  db upgrade URI         Migrate a database from any MLflow 2.x or 3.x schema revision to MLflow 3.x's head.
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;

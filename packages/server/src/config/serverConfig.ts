@@ -38,7 +38,15 @@ export interface ServerConfig {
   readonly deploymentsTimeoutMs?: number;
   /** --init-bucket: create the s3:// artifacts destination's bucket when missing and verify write access at startup. */
   readonly initBucket?: boolean;
+  /**
+   * --new-db-schema: the head an empty database is created at, MLflow 3.x's (default) or
+   * 2.12.2's (so that an MLflow 2.12.2 server can share it). Existing databases keep theirs.
+   */
+  readonly newDbSchema?: NewDbSchema;
 }
+
+export const NEW_DB_SCHEMAS = ['3.x', '2.12.2'] as const;
+export type NewDbSchema = (typeof NEW_DB_SCHEMAS)[number];
 
 export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'backend-store-uri', kind: 'string' },
@@ -55,6 +63,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'expose-prometheus', kind: 'string' },
   // Darwin: create/verify the S3 bucket of --artifacts-destination before serving
   { name: 'init-bucket', kind: 'boolean' },
+  // Darwin: which MLflow schema head an empty database gets (3.x or 2.12.2)
+  { name: 'new-db-schema', kind: 'string' },
   // accepted and ignored so existing start scripts keep working
   { name: 'dev', kind: 'boolean' },
   { name: 'gunicorn-opts', kind: 'string' },
@@ -132,6 +142,11 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
   const deploymentsTimeoutMs =
     integer(nonEmpty(env.MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT) ?? '120', 'MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT', 1, 3600, problems) * 1000;
 
+  const newDbSchema = str('new-db-schema', 'DARWIN_NEW_DB_SCHEMA') ?? '3.x';
+  if (!(NEW_DB_SCHEMAS as readonly string[]).includes(newDbSchema)) {
+    problems.push(`Invalid value for '--new-db-schema': '${newDbSchema}' is not one of ${NEW_DB_SCHEMAS.map((n) => `'${n}'`).join(', ')}.`);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     backendStoreUri,
@@ -153,6 +168,7 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     deploymentsTarget: nonEmpty(env.MLFLOW_DEPLOYMENTS_TARGET?.trim()),
     deploymentsTimeoutMs,
     initBucket: values.get('init-bucket') === true,
+    newDbSchema: newDbSchema as NewDbSchema,
   });
 }
 

@@ -1,9 +1,10 @@
 /**
- * Schema lifecycle at startup and for `darwin-mlflow db upgrade`, matching MLflow 2.12.2
- * (mlflow/store/db/utils.py and SqlAlchemyStore.__init__):
- * - the tracking store initialises the schema when the MLflow tables are not all there
- *   (empty database: create the head schema; older layout: create what is missing and migrate);
- * - it then refuses to start unless alembic_version is at the head revision;
+ * Schema lifecycle at startup and for `darwin-mlflow db upgrade`, matching MLflow
+ * (mlflow/store/db/utils.py and SqlAlchemyStore.__init__), with two heads served:
+ * - an empty database gets MLflow 3.x's head (or, when asked, MLflow 2.12.2's head);
+ * - a database at either head is served as it is, so an MLflow 2.12.2 server can keep sharing
+ *   one at 2.12.2's head; the generation found decides which routes answer;
+ * - any other revision is refused with the message naming `darwin-mlflow db upgrade`;
  * - with no experiment at all it inserts the Default experiment, id 0.
  * Every step holds the schema lock (./schema/lock.ts), so replicas may start together.
  */
@@ -14,11 +15,12 @@ import { execAll, listTables, readRevision, writeRevision } from './schema/catal
 import type { AnyDb } from './schema/catalog.js';
 import { headDdl } from './schema/ddl.js';
 import { withSchemaLock } from './schema/lock.js';
-import { HEAD_REVISION, MLFLOW_TABLES } from './schema/revisions.js';
+import { HEAD_2X_REVISION, HEAD_REVISION, MLFLOW_2X_TABLES, isPast2xHead, tablesAt } from './schema/revisions.js';
+import type { Revision, SchemaGeneration } from './schema/revisions.js';
 import { runUpgrade } from './schema/upgrade.js';
-import type { Revision } from './schema/revisions.js';
 
-export { HEAD_REVISION } from './schema/revisions.js';
+export { HEAD_2X_REVISION, HEAD_REVISION } from './schema/revisions.js';
+export type { SchemaGeneration } from './schema/revisions.js';
 
 /** SQLite table rebuilds (./schema/steps/context.ts) need foreign keys off. */
 const SCHEMA_WORK = { sqliteForeignKeysOff: true };
@@ -29,27 +31,42 @@ export interface UpgradeResult {
   to: string;
 }
 
-/** The startup check: initialise if needed, then require the head revision. */
-export async function ensureSchema(database: Database): Promise<void> {
+export interface EnsureSchemaOptions {
+  /** The head an empty database is created at (default: MLflow 3.x's). */
+  createAt?: typeof HEAD_REVISION | typeof HEAD_2X_REVISION;
+}
+
+/** The startup check: initialise if needed, then require one of the two heads. */
+export async function ensureSchema(database: Database, options: EnsureSchemaOptions = {}): Promise<SchemaGeneration> {
   const state = await inspectSchema(database.db, database.dialect);
   // Fast path for every start after the first: nothing to lock for.
-  if (state.allTables && state.revision === HEAD_REVISION) return;
+  if (state.complete && isServedHead(state.revision)) return generationOf(state.revision);
   const revision = await withSchemaLock(
     database,
     async (db) => {
       const current = await inspectSchema(db, database.dialect);
-      if (!current.allTables) await initialise(db, database.dialect, current);
+      // An incomplete database at a served head stays at it; anything else goes to `createAt`.
+      const target = isServedHead(current.revision) ? current.revision : (options.createAt ?? HEAD_REVISION);
+      if (!current.complete) await initialise(db, database.dialect, current, target);
       return readRevision(db, database.dialect);
     },
     SCHEMA_WORK,
   );
-  if (revision !== HEAD_REVISION) throw outOfDateError(revision);
+  if (!isServedHead(revision)) throw outOfDateError(revision);
+  return generationOf(revision);
+}
+
+/** The generation of a database a primary process already initialised (workers). */
+export async function readSchemaGeneration(database: Database): Promise<SchemaGeneration> {
+  const revision = await readRevision(database.db, database.dialect);
+  if (!isServedHead(revision)) throw outOfDateError(revision);
+  return generationOf(revision);
 }
 
 /**
  * `db upgrade`: brings an empty database, the 0.9.1 base schema, or any revision of the chain
- * to the head (or, for tests, to an older revision `to`). Data is kept, and migrated where a
- * revision says so.
+ * to MLflow 3.x's head (or, for tests, to an older revision `to`). Data is kept, and migrated
+ * where a revision says so.
  */
 export async function upgradeDatabase(database: Database, options: { to?: Revision } = {}): Promise<UpgradeResult> {
   const target = options.to ?? HEAD_REVISION;
@@ -57,7 +74,7 @@ export async function upgradeDatabase(database: Database, options: { to?: Revisi
     database,
     async (db) => {
       const state = await inspectSchema(db, database.dialect);
-      if (target === HEAD_REVISION) await initialise(db, database.dialect, state);
+      if (isHead(target)) await initialise(db, database.dialect, state, target);
       else await runUpgrade(db, database.dialect, state.revision, state.tables, target);
       return { from: state.revision, to: target };
     },
@@ -81,25 +98,39 @@ export async function ensureDefaultExperiment(database: Database, artifactLocati
 interface SchemaState {
   tables: string[];
   revision: string | null;
-  /** All 15 MLflow tables exist (other tables, e.g. auth ones, are allowed alongside). */
-  allTables: boolean;
+  /** The tables of the head the database is at (or of 2.12.2's) all exist; others may too. */
+  complete: boolean;
 }
 
 async function inspectSchema(db: AnyDb, dialect: DialectName): Promise<SchemaState> {
   const tables = await listTables(db, dialect);
   const revision = tables.includes('alembic_version') ? await readRevision(db, dialect) : null;
-  return { tables, revision, allTables: MLFLOW_TABLES.every((t) => tables.includes(t)) };
+  const required = isServedHead(revision) ? tablesAt(revision) : MLFLOW_2X_TABLES;
+  return { tables, revision, complete: required.every((t) => tables.includes(t)) };
 }
 
-async function initialise(db: AnyDb, dialect: DialectName, state: SchemaState): Promise<void> {
-  const anyMlflowTable = MLFLOW_TABLES.some((t) => state.tables.includes(t));
+async function initialise(db: AnyDb, dialect: DialectName, state: SchemaState, target: Revision): Promise<void> {
+  const anyMlflowTable = MLFLOW_2X_TABLES.some((t) => state.tables.includes(t));
   if (!anyMlflowTable && state.revision === null) {
-    // A fresh database: the head DDL directly, which is what the whole chain produces.
+    // A fresh database: 2.12.2's head DDL directly, which is what the chain up to it produces.
     await execAll(db, await headDdl(db, dialect));
-    await writeRevision(db, dialect, HEAD_REVISION);
+    await writeRevision(db, dialect, HEAD_2X_REVISION);
+    if (target !== HEAD_2X_REVISION) await runUpgrade(db, dialect, HEAD_2X_REVISION, await listTables(db, dialect), target);
     return;
   }
-  await runUpgrade(db, dialect, state.revision, state.tables);
+  await runUpgrade(db, dialect, state.revision, state.tables, target);
+}
+
+function isHead(revision: string): revision is typeof HEAD_REVISION | typeof HEAD_2X_REVISION {
+  return revision === HEAD_REVISION || revision === HEAD_2X_REVISION;
+}
+
+function isServedHead(revision: string | null): revision is typeof HEAD_REVISION | typeof HEAD_2X_REVISION {
+  return revision !== null && isHead(revision);
+}
+
+function generationOf(revision: Revision): SchemaGeneration {
+  return isPast2xHead(revision) ? '3.x' : '2.12.2';
 }
 
 async function hasAnyExperiment(db: AnyDb): Promise<boolean> {
@@ -126,7 +157,8 @@ async function withMysqlExplicitZeroId<T>(conn: AnyDb, fn: (conn: AnyDb) => Prom
 
 function outOfDateError(found: string | null): Error {
   return new Error(
-    `Detected out-of-date database schema (found version ${found ?? 'None'}, but expected ${HEAD_REVISION}). ` +
+    `Detected out-of-date database schema (found version ${found ?? 'None'}, but expected ${HEAD_REVISION}, ` +
+      `or ${HEAD_2X_REVISION} for MLflow 2.12.2). ` +
       "Take a backup of your database, then run 'darwin-mlflow db upgrade <database_uri>' to migrate your database " +
       "to the latest schema. NOTE: schema migration may result in database downtime - please consult your database's " +
       'documentation for more detail.',

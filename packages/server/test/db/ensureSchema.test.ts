@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
-import { HEAD_REVISION, ensureDefaultExperiment, ensureSchema } from '../../src/db/migrate.js';
+import { HEAD_2X_REVISION, HEAD_REVISION, ensureDefaultExperiment, ensureSchema, readSchemaGeneration } from '../../src/db/migrate.js';
 import { listTables } from '../../src/db/schema/catalog.js';
-import { MLFLOW_TABLES } from '../../src/db/schema/revisions.js';
+import { MLFLOW_2X_TABLES, MLFLOW_TABLES } from '../../src/db/schema/revisions.js';
+import { dumpSchema } from '../../src/db/schemaDump.js';
 import { testDialects } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
 
@@ -32,12 +33,12 @@ for (const dialect of testDialects()) {
     it('creates the head schema on an empty database, then does nothing', async () => {
       const { connect } = await open('ensure_empty');
       const database = connect();
-      await ensureSchema(database);
+      expect(await ensureSchema(database)).toBe('3.x');
       const tables = await listTables(database.db, database.dialect);
       expect(tables).toEqual([...MLFLOW_TABLES, 'alembic_version'].sort());
       const { rows } = await sql<{ version_num: string }>`SELECT version_num FROM alembic_version`.execute(database.db);
       expect(rows).toEqual([{ version_num: HEAD_REVISION }]);
-      await ensureSchema(database);
+      expect(await ensureSchema(database)).toBe('3.x');
     });
 
     it('survives several processes starting at once', async () => {
@@ -76,8 +77,21 @@ for (const dialect of testDialects()) {
       await ensureSchema(database);
       await sql`UPDATE alembic_version SET version_num = '2d6e25af4d3e'`.execute(database.db);
       await expect(ensureSchema(database)).rejects.toThrow(
-        "Detected out-of-date database schema (found version 2d6e25af4d3e, but expected acf3f17fdcc7). Take a backup of your database, then run 'darwin-mlflow db upgrade <database_uri>'",
+        "Detected out-of-date database schema (found version 2d6e25af4d3e, but expected bf29a5ff90ea, or acf3f17fdcc7 for MLflow 2.12.2). Take a backup of your database, then run 'darwin-mlflow db upgrade <database_uri>'",
       );
+    });
+
+    it('creates MLflow 2.12.2\'s head when asked, and serves it without touching it', async () => {
+      const { connect } = await open('ensure_2x');
+      const database = connect();
+      expect(await ensureSchema(database, { createAt: HEAD_2X_REVISION })).toBe('2.12.2');
+      const tables = await listTables(database.db, database.dialect);
+      expect(tables).toEqual([...MLFLOW_2X_TABLES, 'alembic_version'].sort());
+      const before = await dumpSchema(database);
+      // a later start with the default (3.x) leaves it at 2.12.2's head
+      expect(await ensureSchema(connect())).toBe('2.12.2');
+      expect(await dumpSchema(database)).toBe(before);
+      expect(await readSchemaGeneration(database)).toBe('2.12.2');
     });
   });
 }

@@ -1,6 +1,7 @@
 /**
- * Schema drift check (as MLflow's tests/db/schemas): the head schema created on each database
- * must match the checked-in dump. After an intended schema change, regenerate the dumps with
+ * Schema drift check (as MLflow's tests/db/schemas): both heads created on each database must
+ * match the checked-in dumps (`<dialect>.sql`: MLflow 2.12.2's head, byte-identical to dumps of
+ * databases MLflow 2.12.2 created; `<dialect>-3x.sql`: MLflow 3.x's head). After an intended schema change, regenerate the dumps with
  *   UPDATE_SCHEMA_DUMPS=1 npx vitest run packages/server/test/db
  */
 import fs from 'node:fs';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
-import { ensureSchema } from '../../src/db/migrate.js';
+import { HEAD_2X_REVISION, HEAD_REVISION, ensureSchema } from '../../src/db/migrate.js';
 import { dumpSchema } from '../../src/db/schemaDump.js';
 import { testDialects } from '../support/databases.js';
 import { lineDiff } from './lineDiff.js';
@@ -18,13 +19,16 @@ const FIX = 'UPDATE_SCHEMA_DUMPS=1 npx vitest run packages/server/test/db';
 
 for (const dialect of testDialects()) {
   describe(`schema dump on ${dialect.dialect}`, () => {
-    it('matches the checked-in dump', async () => {
+    it.for([
+      [HEAD_2X_REVISION, ''],
+      [HEAD_REVISION, '-3x'],
+    ] as const)('matches the checked-in dump at %s', async ([head, suffix]) => {
       const test = await dialect.create('schema_dump');
       const database = Database.open(test.uri);
       try {
-        await ensureSchema(database);
+        await ensureSchema(database, { createAt: head });
         const actual = await dumpSchema(database);
-        const file = path.join(DUMPS, `${dialect.dialect}.sql`);
+        const file = path.join(DUMPS, `${dialect.dialect}${suffix}.sql`);
         if (process.env.UPDATE_SCHEMA_DUMPS === '1') {
           fs.writeFileSync(file, actual);
           return;

@@ -1,4 +1,8 @@
-/** The head schema's DDL for a dialect (see ./head/*.ts), and MySQL table options. */
+/**
+ * MLflow 2.12.2's head schema DDL for a dialect (see ./head/*.ts), and MySQL table options.
+ * MLflow 3.x's head is that schema followed by the 17 later steps (./upgrade.ts), which is also
+ * how MLflow itself creates a database (create_all of the 0.9.1 tables, then every revision).
+ */
 import { sql } from 'kysely';
 import type { DialectName } from '../backendUri.js';
 import type { AnyDb } from './catalog.js';

@@ -9,11 +9,13 @@ import { BASE_TABLE_DDL, missingBaseTables } from './base.js';
 import { execAll, listTables, writeRevision } from './catalog.js';
 import type { AnyDb } from './catalog.js';
 import { headDdl, mysqlTableOptions } from './ddl.js';
-import { BASE_TABLES, HEAD_REVISION, MLFLOW_TABLES, REVISIONS, isKnownRevision } from './revisions.js';
+import { BASE_TABLES, HEAD_2X_REVISION, HEAD_REVISION, MLFLOW_2X_TABLES, REVISIONS, isKnownRevision, isPast2xHead } from './revisions.js';
 import type { Revision } from './revisions.js';
 import { run } from './steps/context.js';
 import type { Step, StepContext } from './steps/context.js';
+import * as genai from './steps/genai2025.js';
 import * as maintenance from './steps/maintenance2021.js';
+import * as models from './steps/models2024.js';
 import * as recent from './steps/recent2023.js';
 import * as registry from './steps/registry2020.js';
 import * as tracking from './steps/tracking2019.js';
@@ -42,6 +44,23 @@ export const STEPS: Record<Revision, Step> = {
   '7f2a7d5fae7d': recent.addDatasetsInputsTables_7f2a7d5fae7d,
   '2d6e25af4d3e': recent.increaseParamValueLength_2d6e25af4d3e,
   acf3f17fdcc7: recent.addStorageLocation_acf3f17fdcc7,
+  '867495a8f9d4': models.addTraceTables_867495a8f9d4,
+  '5b0e9adcef9c': models.addTraceCascades_5b0e9adcef9c,
+  '4465047574b1': models.increaseDatasetSchemaSize_4465047574b1,
+  f5a4f2784254: models.increaseRunTagValueLimit_f5a4f2784254,
+  '0584bdc529eb': models.cascadeDatasetsFromExperiments_0584bdc529eb,
+  '400f98739977': models.addLoggedModelTables_400f98739977,
+  '6953534de441': models.addStepToInputs_6953534de441,
+  bda7b8c39065: models.increaseModelVersionTagValueLimit_bda7b8c39065,
+  cbc13b556ace: genai.addV3TraceColumns_cbc13b556ace,
+  '770bee3ae1dd': genai.addAssessmentsTable_770bee3ae1dd,
+  a1b2c3d4e5f6: genai.addSpansTable_a1b2c3d4e5f6,
+  de4033877273: genai.createEntityAssociations_de4033877273,
+  '1a0cddfcaa16': genai.addWebhooksTables_1a0cddfcaa16,
+  '534353b11cbc': genai.addScorerTables_534353b11cbc,
+  '71994744cf8e': genai.addEvaluationDatasets_71994744cf8e,
+  '3da73c924c2f': genai.addOutputsToDatasetRecord_3da73c924c2f,
+  bf29a5ff90ea: genai.addJobsTable_bf29a5ff90ea,
 };
 
 /**
@@ -56,11 +75,13 @@ export async function runUpgrade(
   target: Revision = HEAD_REVISION,
 ): Promise<void> {
   const ctx: StepContext = { db, dialect, tableOptions: dialect === 'mysql' ? await mysqlTableOptions(db) : '' };
-  if (revision === null && target === HEAD_REVISION && tables.some(isPostBaseTable)) {
-    // No revision row, yet tables the 0.9.1 schema never had: a head-schema install that was
-    // cut short (MySQL DDL is not transactional, and head DDL creates registered_models first).
-    await createMissingHeadTables(ctx, tables);
-    await writeRevision(db, dialect, HEAD_REVISION);
+  const reaches2xHead = target === HEAD_2X_REVISION || isPast2xHead(target);
+  if (revision === null && reaches2xHead && tables.some(isPostBaseTable)) {
+    // No revision row, yet tables the 0.9.1 schema never had: a 2.12.2 head-schema install that
+    // was cut short (MySQL DDL is not transactional, and head DDL creates registered_models first).
+    await createMissing2xHeadTables(ctx, tables);
+    await writeRevision(db, dialect, HEAD_2X_REVISION);
+    await runUpgrade(db, dialect, HEAD_2X_REVISION, await listTables(db, dialect), target);
     return;
   }
   if (revision !== null && !isKnownRevision(revision)) {
@@ -72,24 +93,36 @@ export async function runUpgrade(
   if (from > to) throw new Error(`The database is at revision ${revision}, past ${target}; downgrades are not supported.`);
   // MLflow's _initialize_tables: create_all of the 0.9.1 tables that are missing.
   if (revision === null) for (const table of missingBaseTables(tables)) await run(ctx, BASE_TABLE_DDL[table] as string);
-  for (const step of REVISIONS.slice(from, to)) {
-    await STEPS[step](ctx);
-    await writeRevision(db, dialect, step);
+  const after2xHead = REVISIONS.indexOf(HEAD_2X_REVISION) + 1;
+  if (from > after2xHead || to < after2xHead) {
+    await runSteps(ctx, REVISIONS.slice(from, to));
+    return;
   }
-  if (target === HEAD_REVISION) await createMissingHeadTables(ctx, await listTables(db, dialect));
+  // The 2.12.2 head is on the way (or is where the database is): tables missing there are
+  // created in their 2.12.2 form, before later revisions alter them.
+  await runSteps(ctx, REVISIONS.slice(from, after2xHead));
+  await createMissing2xHeadTables(ctx, await listTables(db, dialect));
+  await runSteps(ctx, REVISIONS.slice(after2xHead, to));
+}
+
+async function runSteps(ctx: StepContext, steps: readonly Revision[]): Promise<void> {
+  for (const step of steps) {
+    await STEPS[step](ctx);
+    await writeRevision(ctx.db, ctx.dialect, step);
+  }
 }
 
 function isPostBaseTable(table: string): boolean {
-  return (MLFLOW_TABLES as readonly string[]).includes(table) && !(BASE_TABLES as readonly string[]).includes(table);
+  return (MLFLOW_2X_TABLES as readonly string[]).includes(table) && !(BASE_TABLES as readonly string[]).includes(table);
 }
 
 /**
- * Creates, from the head DDL, MLflow tables that are still missing at the head (a table dropped
- * by hand, or an interrupted install), with their indexes. MLflow would start and then fail on
- * first use of such a table.
+ * Creates, from the 2.12.2 head DDL, MLflow tables that are still missing at that head (a table
+ * dropped by hand, or an interrupted install), with their indexes. MLflow would start and then
+ * fail on first use of such a table.
  */
-async function createMissingHeadTables(ctx: StepContext, tables: readonly string[]): Promise<void> {
-  const missing = new Set<string>([...MLFLOW_TABLES, 'alembic_version'].filter((t) => !tables.includes(t)));
+async function createMissing2xHeadTables(ctx: StepContext, tables: readonly string[]): Promise<void> {
+  const missing = new Set<string>([...MLFLOW_2X_TABLES, 'alembic_version'].filter((t) => !tables.includes(t)));
   if (missing.size === 0) return;
   const statements = (await headDdl(ctx.db, ctx.dialect)).filter((s) => {
     const m = /^CREATE (?:TABLE|INDEX \S+ ON) (\w+)/.exec(s);

@@ -39,7 +39,8 @@ export async function readSqliteTables(db: AnyDb): Promise<TableInfo[]> {
 
 async function readTable(db: AnyDb, name: string, createSql: string): Promise<TableInfo> {
   const parsed = parseTableConstraints(createSql);
-  const columns = await pragma<ColumnRow>(db, 'table_info', name);
+  // table_xinfo, not table_info: generated columns (spans.duration_ns) are hidden from the latter.
+  const columns = await pragma<ColumnRow>(db, 'table_xinfo', name);
   const pkColumns = columns
     .filter((c) => Number(c.pk) > 0)
     .sort((a, b) => Number(a.pk) - Number(b.pk))
