@@ -46,6 +46,13 @@ export interface Endpoint<M extends MessageType = MessageType> {
   readonly request: M;
   /** MLflow handler schema: key -> checks, in MLflow's order. */
   readonly schema: Readonly<Record<string, readonly Check[]>>;
+  /**
+   * `3.x`: an MLflow 3.x RPC, served only on a database at MLflow 3.x's schema (on a 2.12.2
+   * database it answers an error naming `darwin-mlflow db upgrade`).
+   */
+  readonly since?: '3.x';
+  /** What an MLflow 2.12.2 RPC reads on a database at MLflow 3.x's schema, where 3.x extended it. */
+  readonly v3?: { readonly request: MessageType; readonly schema: Readonly<Record<string, readonly Check[]>> };
 }
 
 export function endpoint<M extends MessageType>(

@@ -25,3 +25,12 @@ export type LifecycleStage = 'active' | 'deleted';
 
 export const MODEL_VERSION_STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 export type ModelVersionStage = (typeof MODEL_VERSION_STAGES)[number];
+
+/** MLflow 3.x's LoggedModelStatus (service.proto). */
+export const LOGGED_MODEL_STATUS = enumType('LoggedModelStatus', {
+  LOGGED_MODEL_STATUS_UNSPECIFIED: 0,
+  LOGGED_MODEL_PENDING: 1,
+  LOGGED_MODEL_READY: 2,
+  LOGGED_MODEL_UPLOAD_FAILED: 3,
+});
+export type LoggedModelStatus = keyof typeof LOGGED_MODEL_STATUS.values;

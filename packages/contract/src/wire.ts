@@ -69,12 +69,20 @@ export interface DatasetInput {
 
 export interface RunInputs {
   dataset_inputs?: DatasetInput[];
+  /** MLflow 3.x: logged models the run used. */
+  model_inputs?: { model_id: string }[];
+}
+
+/** MLflow 3.x: logged models the run produced, with the step. */
+export interface RunOutputs {
+  model_outputs?: { model_id: string; step: Int64 }[];
 }
 
 export interface Run {
   info: RunInfo;
   data?: RunData;
   inputs?: RunInputs;
+  outputs?: RunOutputs;
 }
 
 export interface FileInfo {

@@ -22,6 +22,7 @@ import { searchRoutes } from './tracking/routes/search.js';
 import { metricRoutes } from './tracking/routes/metrics.js';
 import { mountAjaxRoutes } from './tracking/routes/ajax.js';
 import { artifactListRoutes } from './tracking/routes/artifacts.js';
+import { loggedModelRoutes } from './tracking/routes/loggedModels.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
 
@@ -69,6 +70,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   const handlers = handlersFor(ctx);
   mountEndpoints(app, ENDPOINTS, handlers, {
     staticPrefix: config.staticPrefix,
+    generation,
     disabled: () =>
       config.artifactsOnly
         ? 'Endpoint disabled due to the mlflow server running in `--artifacts-only` mode. To enable tracking server functionality, run `mlflow server` without `--artifacts-only`'
@@ -91,7 +93,15 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
 }
 
 function handlersFor(ctx: AppContext): HandlerMap {
-  return { ...experimentRoutes(ctx.experiments), ...runRoutes(ctx.runs), ...searchRoutes(ctx.search), ...metricRoutes(ctx.metrics), ...ctx.registry.handlers(), ...artifactListRoutes(ctx.artifacts) } as unknown as HandlerMap;
+  return {
+    ...experimentRoutes(ctx.experiments),
+    ...runRoutes(ctx.runs),
+    ...searchRoutes(ctx.search),
+    ...metricRoutes(ctx.metrics),
+    ...ctx.registry.handlers(),
+    ...artifactListRoutes(ctx.artifacts),
+    ...loggedModelRoutes(ctx.loggedModels, ctx.artifacts),
+  } as unknown as HandlerMap;
 }
 
 /** Bodies are read as text and decoded per endpoint; any content type is accepted here. */

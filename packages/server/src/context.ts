@@ -16,6 +16,8 @@ import type { PromptlabService } from './artifacts/service/promptlab.js';
 import { createArtifactServices } from './artifacts/index.js';
 import { SearchStore } from './tracking/store/search.js';
 import { SearchService } from './tracking/service/search.js';
+import { LoggedModelStore } from './tracking/store/loggedModels.js';
+import { LoggedModelService } from './tracking/service/loggedModels.js';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -30,6 +32,8 @@ export interface AppContext {
   /** Artifact proxy and run artifacts (artifacts/service). */
   readonly artifacts: ArtifactService;
   readonly promptlab: PromptlabService;
+  /** MLflow 3.x logged models (served at MLflow 3.x's schema). */
+  readonly loggedModels: LoggedModelService;
   close(): Promise<void>;
 }
 
@@ -40,6 +44,7 @@ export function createContext(config: ServerConfig): AppContext {
   const registry = createRegistry(config, database, runStore);
   const runs = new RunService(runStore, config.truncateLongValues);
   const artifacts = createArtifactServices(config, runs);
+  const loggedModelStore = new LoggedModelStore(database);
   return {
     config,
     database,
@@ -50,6 +55,7 @@ export function createContext(config: ServerConfig): AppContext {
     datasetSummaries: new DatasetSummaryService(new DatasetSummaryStore(database)),
     gatewayProxy: new GatewayProxyService({ target: config.deploymentsTarget, timeoutMs: config.deploymentsTimeoutMs ?? 120_000 }),
     registry,
+    loggedModels: new LoggedModelService(loggedModelStore),
     ...artifacts,
     close: async () => {
       await registry.close();

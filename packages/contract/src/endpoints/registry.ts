@@ -79,25 +79,33 @@ export const getLatestVersions = endpoint({
   schema: { name: ['string', 'required'], stages: ['array', 'itemTypeString'] },
 });
 
+const createModelVersionRequest = message('CreateModelVersion', {
+  name: field('string'),
+  source: field('string'),
+  run_id: field('string'),
+  tags: repeated(ModelVersionTagMsg),
+  run_link: field('string'),
+  description: field('string'),
+});
+
+const createModelVersionSchema = {
+  name: ['string', 'required'],
+  source: ['string', 'required'],
+  run_id: ['string'],
+  tags: ['array'],
+  run_link: ['string'],
+  description: ['string'],
+} as const;
+
 export const createModelVersion = endpoint({
   name: 'createModelVersion',
   methods: ['POST'],
   path: '/mlflow/model-versions/create',
-  request: message('CreateModelVersion', {
-    name: field('string'),
-    source: field('string'),
-    run_id: field('string'),
-    tags: repeated(ModelVersionTagMsg),
-    run_link: field('string'),
-    description: field('string'),
-  }),
-  schema: {
-    name: ['string', 'required'],
-    source: ['string', 'required'],
-    run_id: ['string'],
-    tags: ['array'],
-    run_link: ['string'],
-    description: ['string'],
+  request: createModelVersionRequest,
+  schema: createModelVersionSchema,
+  v3: {
+    request: message('CreateModelVersion', { ...createModelVersionRequest.fields, model_id: field('string') }),
+    schema: { ...createModelVersionSchema, model_id: ['string'] },
   },
 });
 

@@ -19,6 +19,15 @@ export const MetricMsg = message('Metric', {
   step: field('int64'),
 });
 
+/** MLflow 3.x's Metric: linked to a logged model and a dataset. */
+export const MetricMsgV3 = message('Metric', {
+  ...MetricMsg.fields,
+  dataset_name: field('string'),
+  dataset_digest: field('string'),
+  model_id: field('string'),
+  run_id: field('string'),
+});
+
 export const DatasetMsg = message('Dataset', {
   name: field('string'),
   digest: field('string'),
@@ -156,24 +165,37 @@ export const restoreRun = endpoint({
   schema: runIdSchema,
 });
 
+const logMetricRequest = message('LogMetric', {
+  run_id: field('string'),
+  run_uuid: field('string'),
+  key: field('string'),
+  value: field('double'),
+  timestamp: field('int64'),
+  step: field('int64'),
+});
+
+const logMetricSchema = {
+  run_id: ['required', 'string'],
+  key: ['required', 'string'],
+  value: ['required', 'floatlike'],
+  timestamp: ['intlike', 'required'],
+  step: ['intlike'],
+} as const;
+
 export const logMetric = endpoint({
   name: 'logMetric',
   methods: ['POST'],
   path: '/mlflow/runs/log-metric',
-  request: message('LogMetric', {
-    run_id: field('string'),
-    run_uuid: field('string'),
-    key: field('string'),
-    value: field('double'),
-    timestamp: field('int64'),
-    step: field('int64'),
-  }),
-  schema: {
-    run_id: ['required', 'string'],
-    key: ['required', 'string'],
-    value: ['required', 'floatlike'],
-    timestamp: ['intlike', 'required'],
-    step: ['intlike'],
+  request: logMetricRequest,
+  schema: logMetricSchema,
+  v3: {
+    request: message('LogMetric', {
+      ...logMetricRequest.fields,
+      model_id: field('string'),
+      dataset_name: field('string'),
+      dataset_digest: field('string'),
+    }),
+    schema: { ...logMetricSchema, model_id: ['string'], dataset_name: ['string'], dataset_digest: ['string'] },
   },
 });
 
@@ -315,6 +337,13 @@ export const getMetricHistoryBulkInterval = endpoint({
   },
 });
 
+const logBatchSchema = {
+  run_id: ['string', 'required'],
+  metrics: ['array', { kind: 'itemsHave', keys: ['key', 'value', 'timestamp'] }],
+  params: ['array', { kind: 'itemsHave', keys: ['key'] }],
+  tags: ['array', { kind: 'itemsHave', keys: ['key'] }],
+} as const;
+
 export const logBatch = endpoint({
   name: 'logBatch',
   methods: ['POST'],
@@ -325,11 +354,15 @@ export const logBatch = endpoint({
     params: repeated(ParamMsg),
     tags: repeated(RunTagMsg),
   }),
-  schema: {
-    run_id: ['string', 'required'],
-    metrics: ['array', { kind: 'itemsHave', keys: ['key', 'value', 'timestamp'] }],
-    params: ['array', { kind: 'itemsHave', keys: ['key'] }],
-    tags: ['array', { kind: 'itemsHave', keys: ['key'] }],
+  schema: logBatchSchema,
+  v3: {
+    request: message('LogBatch', {
+      run_id: field('string'),
+      metrics: repeated(MetricMsgV3),
+      params: repeated(ParamMsg),
+      tags: repeated(RunTagMsg),
+    }),
+    schema: logBatchSchema,
   },
 });
 
@@ -347,6 +380,15 @@ export const logInputs = endpoint({
   path: '/mlflow/runs/log-inputs',
   request: message('LogInputs', { run_id: field('string'), datasets: repeated(DatasetInputMsg) }),
   schema: { run_id: ['required', 'string'], datasets: ['required', 'array'] },
+  // MLflow 3.x: model inputs, and datasets no longer required
+  v3: {
+    request: message('LogInputs', {
+      run_id: field('string'),
+      datasets: repeated(DatasetInputMsg),
+      models: repeated(message('ModelInput', { model_id: field('string') })),
+    }),
+    schema: { run_id: ['required', 'string'], datasets: ['array'], models: ['array'] },
+  },
 });
 
 export const TRACKING_ENDPOINTS = [

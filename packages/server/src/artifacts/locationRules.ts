@@ -9,6 +9,10 @@ import { absolutizeLocalUri } from '../config/serverConfig.js';
 import { decodeToFixedPoint, urlparse } from './uri.js';
 
 export function validateArtifactLocation(location: string, cwd: string): string {
+  // MLflow's client refuses these (_validate_experiment_artifact_location); its server does not
+  if (location.startsWith('runs:')) {
+    throw MlflowError.invalidParameter(`Artifact location cannot be a runs:/ URI. Given: '${location}'`);
+  }
   const parsed = urlparse(location);
   if (parsed.fragment || parsed.params) {
     throw MlflowError.invalidParameter("'artifact_location' URL can't include fragments or params.");

@@ -12,12 +12,20 @@ import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
 import type { DialectDriver, ErrorKind, PoolOptions } from './dialects/types.js';
 import type { Tables } from './tables.js';
+import type { SchemaGeneration } from './schema/revisions.js';
 
 export type Db = Kysely<Tables>;
 
 const WRITE_ATTEMPTS = 5;
 
 export class Database {
+  /**
+   * Which MLflow schema head the database is at, as found when the server started (ensureSchema
+   * / readSchemaGeneration set it): stores read and write the 3.x-only tables and columns only
+   * at MLflow 3.x's head, so a 2.12.2 database is served untouched.
+   */
+  generation: SchemaGeneration = '3.x';
+
   private constructor(
     private readonly driver: DialectDriver,
     readonly target: DatabaseTarget,

@@ -40,7 +40,7 @@ export interface EnsureSchemaOptions {
 export async function ensureSchema(database: Database, options: EnsureSchemaOptions = {}): Promise<SchemaGeneration> {
   const state = await inspectSchema(database.db, database.dialect);
   // Fast path for every start after the first: nothing to lock for.
-  if (state.complete && isServedHead(state.revision)) return generationOf(state.revision);
+  if (state.complete && isServedHead(state.revision)) return (database.generation = generationOf(state.revision));
   const revision = await withSchemaLock(
     database,
     async (db) => {
@@ -53,14 +53,14 @@ export async function ensureSchema(database: Database, options: EnsureSchemaOpti
     SCHEMA_WORK,
   );
   if (!isServedHead(revision)) throw outOfDateError(revision);
-  return generationOf(revision);
+  return (database.generation = generationOf(revision));
 }
 
 /** The generation of a database a primary process already initialised (workers). */
 export async function readSchemaGeneration(database: Database): Promise<SchemaGeneration> {
   const revision = await readRevision(database.db, database.dialect);
   if (!isServedHead(revision)) throw outOfDateError(revision);
-  return generationOf(revision);
+  return (database.generation = generationOf(revision));
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Kysely table types for MLflow 2.12.2's schema (tracking + registry database).
+ * Kysely table types for MLflow's schema (tracking + registry database): 2.12.2's tables, and
+ * those of MLflow 3.x's head that this server reads and writes (present only at that head).
  * Integer columns come back as number, bigint (SQLite safe integers) or string (PostgreSQL
  * int8, MySQL big numbers) depending on the driver; `toInt64` / `toInt` in ./ints.ts normalise.
  */
@@ -85,7 +86,7 @@ export interface DatasetsTable {
   dataset_profile: string | null;
 }
 
-export interface InputsTable {
+export interface InputsTable extends InputsStepColumn {
   input_uuid: string;
   source_type: string;
   source_id: string;
@@ -141,6 +142,52 @@ export interface RegisteredModelAliasesTable {
   name: string;
 }
 
+/** MLflow 3.x: `inputs.step` (a model output's step); absent at 2.12.2's head. */
+export interface InputsStepColumn {
+  step: ColumnType<number | bigint | string, Int64 | undefined, Int64>;
+}
+
+export interface LoggedModelsTable {
+  model_id: string;
+  experiment_id: IntColumn;
+  name: string;
+  artifact_location: string;
+  creation_timestamp_ms: IntColumn;
+  last_updated_timestamp_ms: IntColumn;
+  status: IntColumn;
+  lifecycle_stage: string | null;
+  model_type: string | null;
+  source_run_id: string | null;
+  status_message: string | null;
+}
+
+export interface LoggedModelMetricsTable {
+  model_id: string;
+  metric_name: string;
+  metric_timestamp_ms: IntColumn;
+  metric_step: IntColumn;
+  metric_value: number | null;
+  experiment_id: IntColumn;
+  run_id: string;
+  dataset_uuid: string | null;
+  dataset_name: string | null;
+  dataset_digest: string | null;
+}
+
+export interface LoggedModelParamsTable {
+  model_id: string;
+  experiment_id: IntColumn;
+  param_key: string;
+  param_value: string;
+}
+
+export interface LoggedModelTagsTable {
+  model_id: string;
+  experiment_id: IntColumn;
+  tag_key: string;
+  tag_value: string;
+}
+
 export interface AlembicVersionTable {
   version_num: string;
 }
@@ -162,4 +209,8 @@ export interface Tables {
   model_version_tags: ModelVersionTagsTable;
   registered_model_aliases: RegisteredModelAliasesTable;
   alembic_version: AlembicVersionTable;
+  logged_models: LoggedModelsTable;
+  logged_model_metrics: LoggedModelMetricsTable;
+  logged_model_params: LoggedModelParamsTable;
+  logged_model_tags: LoggedModelTagsTable;
 }

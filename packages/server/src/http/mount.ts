@@ -10,6 +10,8 @@ import { decodeRequest } from './decode.js';
 import type { RawRequest } from './decode.js';
 import { encodeJson, JsonSyntaxError, parseJson, RawJson } from './json.js';
 import { parseQueryString } from './queryString.js';
+import type { SchemaGeneration } from '../db/schema/revisions.js';
+import { HEAD_2X_REVISION, HEAD_REVISION } from '../db/schema/revisions.js';
 
 export interface RequestContext {
   readonly request: FastifyRequest;
@@ -28,6 +30,11 @@ export interface MountOptions {
   readonly staticPrefix: string;
   /** Answer 503 instead of serving (artifacts-only mode, or serving disabled). */
   readonly disabled?: (endpoint: Endpoint) => string | undefined;
+  /**
+   * The schema generation of the database served: MLflow 3.x RPCs answer an error on 2.12.2's,
+   * and 2.12.2 RPCs that 3.x extended read the 3.x request on 3.x's. Default 3.x.
+   */
+  readonly generation?: SchemaGeneration;
 }
 
 const ALL_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -43,9 +50,12 @@ export function mountEndpoints(
   options: MountOptions,
 ): void {
   const methodsByUrl = new Map<string, Set<HttpMethod>>();
-  for (const endpoint of endpoints) {
-    const handler = handlers[endpoint.name] as Handler | undefined;
-    if (!handler) throw new Error(`No handler for endpoint ${endpoint.name}`);
+  const generation = options.generation ?? '3.x';
+  for (const declared of endpoints) {
+    const handler = handlers[declared.name] as Handler | undefined;
+    if (!handler) throw new Error(`No handler for endpoint ${declared.name}`);
+    const endpoint: Endpoint = generation === '3.x' && declared.v3 ? { ...declared, ...declared.v3 } : declared;
+    const unavailable = declared.since === '3.x' && generation !== '3.x';
     for (const family of endpoint.families) {
       const url = familyPrefix(family, options.staticPrefix) + endpoint.path;
       const methods = methodsByUrl.get(url) ?? new Set<HttpMethod>();
@@ -58,6 +68,7 @@ export function mountEndpoints(
           handler: async (request, reply) => {
             const reason = options.disabled?.(endpoint);
             if (reason) return reply.status(503).type('text/html; charset=utf-8').send(reason);
+            if (unavailable) throw needsMlflow3Schema(endpoint);
             const input = decodeRequest(endpoint, readRaw(endpoint, request));
             const result = await handler(input as never, { request, reply });
             if (reply.sent) return reply;
@@ -69,6 +80,16 @@ export function mountEndpoints(
     }
   }
   mountMethodNotAllowed(app, methodsByUrl);
+}
+
+/** An MLflow 3.x RPC on a database still at MLflow 2.12.2's schema. */
+export function needsMlflow3Schema(endpoint: Endpoint): MlflowError {
+  return new MlflowError(
+    `${endpoint.name} is an MLflow 3.x API, and this server's database is at MLflow 2.12.2's schema (revision ${HEAD_2X_REVISION}), ` +
+      `which has no place for it. Take a backup of the database, then run 'darwin-mlflow db upgrade <database_uri>' to move it to ` +
+      `MLflow 3.x's schema (revision ${HEAD_REVISION}); MLflow 2.x clients keep working after the upgrade.`,
+    'NOT_IMPLEMENTED',
+  );
 }
 
 /** Known path, wrong method: 405 with Allow, as Flask does, in MLflow's JSON envelope. */
@@ -106,10 +127,17 @@ export function readRaw(endpoint: Endpoint, request: FastifyRequest): RawRequest
     for (const [name, def] of Object.entries(endpoint.request.fields)) {
       if (def.repeated && name in values && !Array.isArray(values[name])) values[name] = [values[name]];
     }
-    return { values };
+    return withPathParams({ values }, request);
   }
   if (request.method === 'POST' || request.method === 'PUT') checkJsonContentType(request);
-  return parseBody(request.body);
+  return withPathParams(parseBody(request.body), request);
+}
+
+/** `{model_id}`-style path segments are fields of the message too (MLflow's route arguments win). */
+function withPathParams(raw: RawRequest, request: FastifyRequest): RawRequest {
+  const params = request.params as Record<string, string> | undefined;
+  if (!params || Object.keys(params).length === 0) return raw;
+  return { ...raw, values: { ...raw.values, ...params } };
 }
 
 export function checkJsonContentType(request: FastifyRequest): void {

@@ -1,4 +1,5 @@
 /** Tracking entities as the stores return them (plain data, MLflow's field names). */
+import type { ModelOutput } from './loggedModelEntities.js';
 import type { Int64, LifecycleStage, RunStatus } from '@darwin-mlflow/contract';
 
 export interface KeyValue {
@@ -63,4 +64,8 @@ export interface Run {
   data: RunData;
   /** Absent when not loaded: runs/create answers without `inputs`, as MLflow does. */
   inputs?: DatasetInput[];
+  /** MLflow 3.x schema only: logged models the run used (`inputs.model_inputs`). */
+  modelInputs?: string[];
+  /** MLflow 3.x schema only, absent on runs/create: logged models the run produced. */
+  outputs?: ModelOutput[];
 }

@@ -13,6 +13,7 @@ import type { BoolCell, Int64Cell } from '../db/arrayRows.js';
 import { toBool } from '../db/ints.js';
 import { wireDouble } from '../http/json.js';
 import type { DatasetInput, Experiment, KeyValue, Run, RunInfo } from './entities.js';
+import { presentModelOutputs } from './loggedModelPresenters.js';
 import type { KeyValueCells, MetricCells, RunInfoCells, RunRows } from './store/runRows.js';
 import type { MetricPointCells } from './store/metrics.js';
 
@@ -98,7 +99,11 @@ export function presentRunRows(run: RunRows): wire.Run {
       params: presentKeyValues(run.params),
       tags: presentKeyValues(run.tags),
     },
-    inputs: run.inputs && { dataset_inputs: nonEmpty(run.inputs.map(presentDatasetInput)) },
+    inputs: run.inputs && {
+      dataset_inputs: nonEmpty(run.inputs.map(presentDatasetInput)),
+      model_inputs: run.modelInputs && nonEmpty(run.modelInputs.map((model_id) => ({ model_id }))),
+    },
+    ...(run.outputs ? { outputs: presentModelOutputs(run.outputs) } : {}),
   };
 }
 
@@ -136,5 +141,7 @@ export function presentRun(run: Run): wire.Run {
     params: run.data.params.map(keyValue),
     tags: run.data.tags.map(keyValue),
     inputs: run.inputs,
+    ...(run.modelInputs ? { modelInputs: run.modelInputs } : {}),
+    ...(run.outputs ? { outputs: run.outputs } : {}),
   });
 }

@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadServerConfig } from '../../src/config/serverConfig.js';
 import type { SessionMeta } from './corpus.js';
+import type { NewDbSchema } from '../../src/config/serverConfig.js';
 
 export const AUTH_APP = 'mlflow.server.auth:create_app';
 
@@ -29,9 +30,12 @@ export interface LaunchPlan {
   readonly env: Record<string, string>;
 }
 
-/** The flags and environment `mlflow server` was given, with our folders substituted. */
-export function launchPlan(meta: SessionMeta, tmp: string, cwd: string): LaunchPlan {
-  const argv = ['--backend-store-uri', backendUri(meta.backend_uri, tmp, cwd)];
+/**
+ * The flags and environment `mlflow server` was given, with our folders substituted. The
+ * database is created at the schema head of the MLflow that recorded the corpus.
+ */
+export function launchPlan(meta: SessionMeta, tmp: string, cwd: string, schema: NewDbSchema = '2.12.2'): LaunchPlan {
+  const argv = ['--backend-store-uri', backendUri(meta.backend_uri, tmp, cwd), '--new-db-schema', schema];
   argv.push('--default-artifact-root', fillPlaceholders(meta.root_artifact_uri, tmp, cwd));
   if (meta.app === AUTH_APP) argv.push('--app-name', 'basic-auth');
   const env: Record<string, string> = {};
@@ -55,14 +59,14 @@ export function backendUri(recorded: string, tmp: string, cwd: string): string {
   return `sqlite:///${path.resolve('/', filled.replace(/^sqlite:\/+/, ''))}`;
 }
 
-export async function launch(meta: SessionMeta): Promise<RunningServer> {
+export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2'): Promise<RunningServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-conformance-'));
   // Separate folders so a path under the working directory is never mistaken for one under {TMP}.
   const tmp = path.join(root, 'tmp');
   const cwd = path.join(root, 'cwd');
   fs.mkdirSync(tmp);
   fs.mkdirSync(cwd);
-  const plan = launchPlan(meta, tmp, cwd);
+  const plan = launchPlan(meta, tmp, cwd, schema);
   let app: FastifyInstance | undefined;
   try {
     app = await buildApp(loadServerConfig(plan.argv, plan.env, cwd));

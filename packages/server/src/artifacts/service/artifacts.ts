@@ -114,6 +114,14 @@ export class ArtifactService {
     await storage('store an artifact', () => repo.write(at, body));
   }
 
+  /** One level below `dir` of an artifact location (a logged model's), paths relative to it. */
+  async listAtLocation(locationUri: string, dir: string | undefined): Promise<ArtifactFileInfo[]> {
+    const sub = validateOptionalPath(dir);
+    const { repo, path: at } = this.locations.resolve(locationUri, sub);
+    const files = await storage('list artifacts', () => repo.list(at));
+    return files.map((f) => ({ ...f, path: joinRelative(sub, path.posix.basename(f.path)) }));
+  }
+
   /** A file below any artifact location (a model version's download URI). */
   async openAtLocation(locationUri: string, rawPath: string): Promise<Download> {
     const sub = validateArtifactPath(rawPath, 'entry');

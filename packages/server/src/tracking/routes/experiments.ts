@@ -1,5 +1,5 @@
 /** Handlers of the experiment endpoints: decode -> service -> present. */
-import type { tracking } from '@darwin-mlflow/contract';
+import type { loggedModels, tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import type { ExperimentService } from '../service/experiments.js';
 import { presentExperiment } from '../presenters.js';
@@ -28,6 +28,10 @@ export function experimentRoutes(experiments: ExperimentService) {
     if (req.new_name) await experiments.renameExperiment(req.experiment_id ?? '', req.new_name);
     return {};
   };
+  const deleteExperimentTag: Handler<typeof loggedModels.deleteExperimentTag.request> = async (req) => {
+    await experiments.deleteExperimentTag(req.experiment_id ?? '', req.key ?? '');
+    return {};
+  };
   const setExperimentTag: Handler<T['setExperimentTag']['request']> = async (req) => {
     await experiments.setExperimentTag(req.experiment_id ?? '', { key: req.key, value: req.value });
     return {};
@@ -40,5 +44,6 @@ export function experimentRoutes(experiments: ExperimentService) {
     restoreExperiment,
     updateExperiment,
     setExperimentTag,
+    deleteExperimentTag,
   };
 }

@@ -1,5 +1,5 @@
 /** Handlers of the run endpoints: decode -> service -> present. */
-import type { tracking } from '@darwin-mlflow/contract';
+import type { loggedModels, tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import { RawJson } from '../../http/json.js';
 import type { RunService } from '../service/runs.js';
@@ -65,7 +65,13 @@ export function runRoutes(runs: RunService) {
         },
       }),
     );
-    await runs.logInputs(req.run_id ?? '', inputs);
+    // `models` is decoded only at MLflow 3.x's schema (the v3 request of log-inputs)
+    const models = (req as { models?: { model_id?: string }[] }).models ?? [];
+    await runs.logInputs(req.run_id ?? '', inputs, models.map((m) => m.model_id ?? ''));
+    return {};
+  };
+  const logOutputs: Handler<typeof loggedModels.logOutputs.request> = async (req) => {
+    await runs.logOutputs(req.run_id ?? '', req.models.map((m) => ({ model_id: m.model_id ?? '', step: m.step ?? 0 })));
     return {};
   };
   const getMetricHistory: Handler<T['getMetricHistory']['request']> = async (req) => {
@@ -87,6 +93,7 @@ export function runRoutes(runs: RunService) {
     logBatch,
     logModel,
     logInputs,
+    logOutputs,
     getMetricHistory,
   };
 }

@@ -43,6 +43,10 @@ export class ExperimentService {
     return this.store.renameExperiment(id, newName);
   }
 
+  deleteExperimentTag(id: string, key: string): Promise<void> {
+    return this.store.deleteExperimentTag(id, key);
+  }
+
   setExperimentTag(id: string, tag: Partial<KeyValue>): Promise<void> {
     return this.store.setExperimentTag(id, validateExperimentTag({ key: tag.key, value: tag.value }));
   }

@@ -5,6 +5,7 @@ import type { RunStore } from '../store/runs.js';
 import type { MetricPoint, MetricHistory } from '../store/metrics.js';
 import { RUN_NAME_TAG } from '../store/tags.js';
 import type { DatasetInput, KeyValue, Run, RunInfo } from '../entities.js';
+import type { ModelOutput } from '../loggedModelEntities.js';
 import { generateRunName } from '../../util/runNames.js';
 import {
   validateBatchLimits,
@@ -21,7 +22,16 @@ import { pyRepr } from '../../http/pyrepr.js';
 
 type CreateRunRequest = DecodedMessage<typeof tracking.createRun.request>;
 type LogBatchRequest = DecodedMessage<typeof tracking.logBatch.request>;
-type MetricRequest = { key?: string; value?: number; timestamp?: Int64; step?: Int64 };
+type MetricRequest = {
+  key?: string;
+  value?: number;
+  timestamp?: Int64;
+  step?: Int64;
+  /** MLflow 3.x (decoded only at its schema). */
+  model_id?: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+};
 type KeyValueRequest = { key?: string; value?: string };
 
 export class RunService {
@@ -93,10 +103,16 @@ export class RunService {
     return this.store.logBatch(runId, { metrics, params, tags });
   }
 
-  logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+  logInputs(runId: string, inputs: DatasetInput[], modelIds: readonly string[] = []): Promise<void> {
     validateRunId(runId);
     validateDatasetInputs(inputs);
-    return this.store.logInputs(runId, inputs);
+    return this.store.logInputs(runId, inputs, modelIds);
+  }
+
+  /** MLflow 3.x runs/outputs. */
+  logOutputs(runId: string, outputs: readonly ModelOutput[]): Promise<void> {
+    validateRunId(runId);
+    return this.store.logOutputs(runId, outputs);
   }
 
   /** `model_json` must be a JSON object with MLflow's mandatory model fields. */
@@ -123,7 +139,9 @@ export class RunService {
 
   private metric(m: MetricRequest): MetricPoint {
     validateMetric({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 });
-    return { key: m.key as string, value: m.value as number, timestamp: m.timestamp as Int64, step: m.step ?? 0 };
+    const point: MetricPoint = { key: m.key as string, value: m.value as number, timestamp: m.timestamp as Int64, step: m.step ?? 0 };
+    if (!m.model_id) return point;
+    return { ...point, model: { model_id: m.model_id, dataset_name: m.dataset_name || null, dataset_digest: m.dataset_digest || null } };
   }
 }
 

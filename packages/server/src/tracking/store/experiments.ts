@@ -198,6 +198,19 @@ export class ExperimentStore {
       await upsert(tx, this.database.dialect, 'experiment_tags', [{ experiment_id: toInt(row.experiment_id), key: tag.key, value: tag.value }], ['key', 'experiment_id'], ['value']);
     });
   }
+
+  /** MLflow 3.x experiments/delete-experiment-tag. */
+  async deleteExperimentTag(id: string, key: string): Promise<void> {
+    await this.database.write(async (tx) => {
+      const row = await findExperimentRow(tx, id, this.lockRows);
+      if (!row) throw noSuchExperiment(id);
+      assertExperimentActive(row);
+      const result = await tx.deleteFrom('experiment_tags').where('experiment_id', '=', toInt(row.experiment_id)).where('key', '=', key).executeTakeFirst();
+      if (Number(result.numDeletedRows) === 0) {
+        throw new MlflowError(`No tag with name: ${key} in experiment with id ${id}`, 'RESOURCE_DOES_NOT_EXIST');
+      }
+    });
+  }
 }
 
 export function assertExperimentActive(row: { experiment_id: number | bigint | string; lifecycle_stage: string | null }): void {

@@ -17,6 +17,8 @@ export interface MetricPoint {
   value: number;
   timestamp: Int64;
   step: Int64;
+  /** MLflow 3.x: the logged model (and dataset) the point is about; also kept in logged_model_metrics. */
+  model?: { model_id: string; dataset_name: string | null; dataset_digest: string | null };
 }
 
 /** MLflow's storage form: NaN -> 0 with is_nan; +/-inf -> +/- the largest double. */

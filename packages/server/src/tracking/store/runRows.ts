@@ -5,6 +5,10 @@ import { sql } from 'kysely';
 import type { Compilable, SelectQueryBuilder } from 'kysely';
 import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { BoolCell, Int64Cell } from '../../db/arrayRows.js';
+import type { SchemaGeneration } from '../../db/schema/revisions.js';
+import type { ModelOutput } from '../loggedModelEntities.js';
+import { loadModelIO } from './modelIO.js';
+import type { RunModelIO } from './modelIO.js';
 import type { DialectName } from '../../db/backendUri.js';
 import type { Db } from '../../db/database.js';
 import type { Tables } from '../../db/tables.js';
@@ -98,6 +102,9 @@ export interface RunRows {
   readonly tags: readonly KeyValueCells[];
   /** Absent when not loaded: runs/create answers without `inputs`, as MLflow does. */
   readonly inputs?: readonly DatasetInput[];
+  /** MLflow 3.x schema only. */
+  readonly modelInputs?: readonly string[];
+  readonly outputs?: readonly ModelOutput[];
 }
 
 /** The select list of RunInfoCells, over `runs`. */
@@ -196,22 +203,27 @@ async function loadRunData(db: Db, dialect: DialectName, ids: readonly string[])
 const NONE: readonly never[] = [];
 
 /** The runs of a page with their data and dataset inputs, in page order. */
-export async function loadRunRows(db: Db, dialect: DialectName, infos: readonly RunInfoCells[]): Promise<RunRows[]> {
+export async function loadRunRows(db: Db, dialect: DialectName, infos: readonly RunInfoCells[], generation: SchemaGeneration): Promise<RunRows[]> {
   const ids = infos.map((info) => info[0]);
-  const [data, inputs] = await Promise.all([loadRunData(db, dialect, ids), loadRunInputs(db, ids)]);
+  const [data, inputs, io] = await Promise.all([loadRunData(db, dialect, ids), loadRunInputs(db, ids), modelIO(db, ids, generation)]);
   return infos.map((info) => ({
     info,
     metrics: data.metrics.get(info[0]) ?? NONE,
     params: data.params.get(info[0]) ?? NONE,
     tags: data.tags.get(info[0]) ?? NONE,
     inputs: inputs.get(info[0]) ?? NONE,
+    ...io?.get(info[0]),
   }));
 }
 
+async function modelIO(db: Db, ids: readonly string[], generation: SchemaGeneration): Promise<Map<string, RunModelIO> | undefined> {
+  return generation === '3.x' ? loadModelIO(db, ids) : undefined;
+}
+
 /** Loads the data of runs as entities (one query per table). */
-export async function loadRuns(tx: Db, dialect: DialectName, rows: readonly RunRow[]): Promise<Run[]> {
+export async function loadRuns(tx: Db, dialect: DialectName, rows: readonly RunRow[], generation: SchemaGeneration): Promise<Run[]> {
   const ids = rows.map((r) => r.run_uuid);
-  const [data, inputs] = await Promise.all([loadRunData(tx, dialect, ids), loadRunInputs(tx, ids)]);
+  const [data, inputs, io] = await Promise.all([loadRunData(tx, dialect, ids), loadRunInputs(tx, ids), modelIO(tx, ids, generation)]);
   const keyValue = ([, key, value]: KeyValueCells): KeyValue => ({ key, value: value ?? '' });
   return rows.map((row) => ({
     info: toRunInfo(row),
@@ -221,6 +233,7 @@ export async function loadRuns(tx: Db, dialect: DialectName, rows: readonly RunR
       tags: (data.tags.get(row.run_uuid) ?? []).map(keyValue),
     },
     inputs: [...(inputs.get(row.run_uuid) ?? [])],
+    ...io?.get(row.run_uuid),
   }));
 }
 

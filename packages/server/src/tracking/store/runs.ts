@@ -13,11 +13,14 @@ import type { DatasetInput, KeyValue, Run, RunInfo } from '../entities.js';
 import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './experiments.js';
 import { RUN_COLUMNS, assertRunActive, findRunRow, loadRuns, noSuchRun, toRunInfo } from './runRows.js';
 import type { RunRow } from './runRows.js';
-import { getMetricHistory, logMetrics } from './metrics.js';
+import { getMetricHistory, logMetrics, toStoredMetric } from './metrics.js';
 import type { MetricPoint, MetricHistory } from './metrics.js';
 import { logParam, logParams } from './params.js';
 import { RUN_NAME_TAG, deleteTag, setTags } from './tags.js';
 import { logInputs } from './inputs.js';
+import { logModelInputs, logModelOutputs } from './modelIO.js';
+import { logModelMetrics } from './loggedModels.js';
+import type { ModelOutput } from '../loggedModelEntities.js';
 import { parseJsonPreservingFloats } from '../../http/json.js';
 
 export interface CreateRunInput {
@@ -92,7 +95,9 @@ export class RunStore {
       if (tags.size > 0) {
         await tx.insertInto('tags').values([...tags].map(([key, value]) => ({ run_uuid: runId, key, value }))).execute();
       }
-      return { info: toRunInfo(row), data: { metrics: [], params: [], tags: [...tags].map(([key, value]) => ({ key, value })) } };
+      const run: Run = { info: toRunInfo(row), data: { metrics: [], params: [], tags: [...tags].map(([key, value]) => ({ key, value })) } };
+      // MLflow 3.x answers runs/create with an empty `inputs` (and no `outputs`)
+      return this.database.generation === '3.x' ? { ...run, inputs: [] } : run;
     });
   }
 
@@ -100,7 +105,7 @@ export class RunStore {
     return this.database.read(async (db) => {
       const row = await findRunRow(db, runId);
       if (!row) throw noSuchRun(runId);
-      return (await loadRuns(db, this.dialect, [row]))[0] as Run;
+      return (await loadRuns(db, this.dialect, [row], this.database.generation))[0] as Run;
     });
   }
 
@@ -138,7 +143,20 @@ export class RunStore {
   }
 
   async logMetric(runId: string, point: MetricPoint): Promise<void> {
-    await this.writeToActiveRun(runId, (tx) => logMetrics(tx, this.dialect, runId, [point]));
+    await this.writeToActiveRun(runId, async (tx, run) => {
+      await logMetrics(tx, this.dialect, runId, [point]);
+      await this.logModelMetrics(tx, run, [point]);
+    });
+  }
+
+  /** Points with a model id also go to logged_model_metrics (MLflow's _log_model_metrics). */
+  private async logModelMetrics(tx: Db, run: RunRow, points: readonly MetricPoint[]): Promise<void> {
+    const linked = points.flatMap((p) => {
+      if (!p.model) return [];
+      const stored = toStoredMetric(p);
+      return [{ key: p.key, value: stored.value, timestamp: p.timestamp, step: p.step, run_id: run.run_uuid, ...p.model }];
+    });
+    await logModelMetrics(tx, this.dialect, run.run_uuid, toInt(run.experiment_id ?? 0), linked);
   }
 
   async logParam(runId: string, param: KeyValue): Promise<void> {
@@ -155,15 +173,24 @@ export class RunStore {
 
   /** All of the batch is written, or none of it (MLflow writes the three parts separately). */
   async logBatch(runId: string, batch: BatchInput): Promise<void> {
-    await this.writeToActiveRun(runId, async (tx) => {
+    await this.writeToActiveRun(runId, async (tx, run) => {
       await logParams(tx, this.dialect, runId, batch.params);
       await logMetrics(tx, this.dialect, runId, batch.metrics);
+      await this.logModelMetrics(tx, run, batch.metrics);
       await setTags(tx, this.dialect, runId, batch.tags);
     });
   }
 
-  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
-    await this.writeToActiveRun(runId, (tx, run) => logInputs(tx, this.dialect, runId, toInt(run.experiment_id ?? 0), inputs));
+  async logInputs(runId: string, inputs: DatasetInput[], modelIds: readonly string[] = []): Promise<void> {
+    await this.writeToActiveRun(runId, async (tx, run) => {
+      await logInputs(tx, this.dialect, runId, toInt(run.experiment_id ?? 0), inputs);
+      await logModelInputs(tx, this.dialect, runId, modelIds);
+    });
+  }
+
+  /** MLflow 3.x runs/outputs: the logged models a run produced. */
+  async logOutputs(runId: string, outputs: readonly ModelOutput[]): Promise<void> {
+    await this.writeToActiveRun(runId, (tx) => logModelOutputs(tx, runId, outputs));
   }
 
   /** Appends a model's dict to the JSON list in tag `mlflow.log-model.history`. */

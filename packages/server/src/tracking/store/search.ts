@@ -56,7 +56,7 @@ export class SearchStore {
         for (let i = 0; i < ids.length; i += SQLITE_IN_LIST) {
           const page = db
             .selectFrom('runs')
-            .select(['runs.run_uuid', runWireJson().as('json')])
+            .select(['runs.run_uuid', runWireJson(this.database.generation).as('json')])
             .where('runs.run_uuid', 'in', ids.slice(i, i + SQLITE_IN_LIST));
           for (const [id, text] of await selectArrays<[string, string]>(db, page)) json.set(id, text);
         }
@@ -66,7 +66,7 @@ export class SearchStore {
     return this.database.read((db) => {
       const read = async () => {
         const page = runSearchQuery(db, dialect, search).select(runInfoColumns(dialect));
-        return { rows: await loadRunRows(db, dialect, await selectArrays<RunInfoCells>(db, page)) };
+        return { rows: await loadRunRows(db, dialect, await selectArrays<RunInfoCells>(db, page), this.database.generation) };
       };
       return search.limit > LARGE_SEARCH ? largeRead(db, dialect, read) : read();
     });

@@ -12,6 +12,7 @@
  */
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
+import type { SchemaGeneration } from '../../db/schema/revisions.js';
 
 /** `,"name":[elements]` or '' when there are none. */
 function member(name: string, element: RawBuilder<unknown>, from: RawBuilder<unknown>): RawBuilder<string> {
@@ -40,7 +41,7 @@ const datasetInput = object([
 ]);
 
 /** The wire JSON of the run in the current row of `runs` (MLflow's Run message). */
-export function runWireJson(): RawBuilder<string> {
+export function runWireJson(generation: SchemaGeneration): RawBuilder<string> {
   const info = sql<string>`'{"run_uuid":' || json_quote(runs.run_uuid) || ',"experiment_id":"' || runs.experiment_id || '"'
     || CASE WHEN runs.name IS NULL THEN '' ELSE ',"run_name":' || json_quote(runs.name) END
     || ',"user_id":' || json_quote(COALESCE(runs.user_id, '')) || ',"status":' || json_quote(runs.status)
@@ -53,14 +54,21 @@ export function runWireJson(): RawBuilder<string> {
     member('params', sql`json_object('key', p.key, 'value', p.value)`, sql`params p WHERE p.run_uuid = runs.run_uuid`),
     member('tags', sql`json_object('key', t.key, 'value', COALESCE(t.value, ''))`, sql`tags t WHERE t.run_uuid = runs.run_uuid`),
   ]);
+  const datasetInputs = member(
+    'dataset_inputs',
+    datasetInput,
+    sql`inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = runs.run_uuid`,
+  );
+  if (generation !== '3.x') return sql<string>`'{"info":' || ${info} || ',"data":' || ${data} || ',"inputs":' || ${object([datasetInputs])} || '}'`;
+  // MLflow 3.x: model inputs and outputs, linked through `inputs` too (store/modelIO.ts)
   const inputs = object([
-    member(
-      'dataset_inputs',
-      datasetInput,
-      sql`inputs i JOIN datasets d ON d.dataset_uuid = i.source_id WHERE i.source_type = 'DATASET' AND i.destination_type = 'RUN' AND i.destination_id = runs.run_uuid`,
-    ),
+    datasetInputs,
+    member('model_inputs', sql`json_object('model_id', mi.destination_id)`, sql`inputs mi WHERE mi.source_type = 'RUN_INPUT' AND mi.destination_type = 'MODEL_INPUT' AND mi.source_id = runs.run_uuid`),
   ]);
-  return sql<string>`'{"info":' || ${info} || ',"data":' || ${data} || ',"inputs":' || ${inputs} || '}'`;
+  const outputs = object([
+    member('model_outputs', sql`json_object('model_id', mo.destination_id, 'step', mo.step)`, sql`inputs mo WHERE mo.source_type = 'RUN_OUTPUT' AND mo.destination_type = 'MODEL_OUTPUT' AND mo.source_id = runs.run_uuid`),
+  ]);
+  return sql<string>`'{"info":' || ${info} || ',"data":' || ${data} || ',"inputs":' || ${inputs} || ',"outputs":' || ${outputs} || '}'`;
 }
 
 /** All points of one metric (from `metrics as m`) as a wire JSON array, or NULL when there are none. */
