@@ -2,7 +2,7 @@
  * Builds the Fastify application from a configuration object (no listening here): endpoint
  * catalogue under /api/2.0 and /ajax-api/2.0, MLflow's transport rules and error envelope.
  */
-import { ENDPOINTS, MlflowError } from '@darwin-mlflow/contract';
+import { ENDPOINTS, MlflowError, loggedModels } from '@darwin-mlflow/contract';
 import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config/serverConfig.js';
@@ -13,7 +13,7 @@ import { readSchemaGeneration } from './db/migrate.js';
 import type { SchemaGeneration } from './db/migrate.js';
 import { clientErrorHandler } from './errors/clientErrors.js';
 import { sendError, statusFor, toMlflowError } from './errors/errorHandler.js';
-import { mountEndpoints } from './http/mount.js';
+import { mountEndpoints, needsMlflow3Schema } from './http/mount.js';
 import { installPrometheus } from './metrics/prometheus.js';
 import type { HandlerMap } from './http/mount.js';
 import { experimentRoutes } from './tracking/routes/experiments.js';
@@ -82,6 +82,10 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     serveArtifacts: config.serveArtifacts,
     artifactsOnly: config.artifactsOnly,
     modelVersionDownloadUri: (name, version) => ctx.registry.modelVersions.getModelVersionDownloadUri(name, version),
+    loggedModelLocation: async (modelId) => {
+      if (generation !== '3.x') throw needsMlflow3Schema(loggedModels.getLoggedModel);
+      return (await ctx.loggedModels.get(modelId)).artifact_location;
+    },
   });
   if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus);
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });

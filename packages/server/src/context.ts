@@ -41,10 +41,10 @@ export function createContext(config: ServerConfig): AppContext {
   const database = Database.open(config.backendStoreUri, { pool: { size: config.poolSize }, cwd: config.cwd });
   const experimentStore = new ExperimentStore(database, config.defaultArtifactRoot);
   const runStore = new RunStore(database);
-  const registry = createRegistry(config, database, runStore);
+  const loggedModelStore = new LoggedModelStore(database);
+  const registry = createRegistry(config, database, runStore, loggedModelStore);
   const runs = new RunService(runStore, config.truncateLongValues);
   const artifacts = createArtifactServices(config, runs);
-  const loggedModelStore = new LoggedModelStore(database);
   return {
     config,
     database,
@@ -65,12 +65,17 @@ export function createContext(config: ServerConfig): AppContext {
 }
 
 /** The registry shares the tracking database unless --registry-store-uri names another one. */
-function createRegistry(config: ServerConfig, database: Database, runStore: RunStore): Registry {
+function createRegistry(config: ServerConfig, database: Database, runStore: RunStore, loggedModels: LoggedModelStore): Registry {
   const shared = config.registryStoreUri === config.backendStoreUri;
   return new Registry({
     database: shared ? database : Database.open(config.registryStoreUri, { pool: { size: config.poolSize }, cwd: config.cwd }),
     ownsDatabase: !shared,
     runArtifactUri: async (runId) => (await runStore.getRun(runId)).info.artifact_uri,
     cwd: config.cwd,
+    loggedModels: {
+      available: () => database.generation === '3.x',
+      get: (modelId) => loggedModels.get(modelId),
+      appendModelVersion: (modelId, name, version) => loggedModels.appendModelVersion(modelId, name, version),
+    },
   });
 }

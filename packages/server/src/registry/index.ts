@@ -17,6 +17,7 @@ import { RegisteredModelService } from './service/registeredModels.js';
 import { RegistrySearchService } from './service/search.js';
 import { RegistryTagService } from './service/tags.js';
 import type { RunArtifactUriLookup } from './service/sourceRules.js';
+import type { LoggedModelLookup } from './service/modelVersions.js';
 import { aliasRoutes } from './routes/aliases.js';
 import { modelVersionRoutes } from './routes/modelVersions.js';
 import { registeredModelRoutes } from './routes/registeredModels.js';
@@ -30,6 +31,8 @@ export interface RegistryOptions {
   readonly runArtifactUri: RunArtifactUriLookup;
   /** Directory relative local sources resolve against. */
   readonly cwd: string;
+  /** MLflow 3.x: the tracking side's logged models, for versions registered from one. */
+  readonly loggedModels?: LoggedModelLookup;
 }
 
 export class Registry {
@@ -43,10 +46,11 @@ export class Registry {
   constructor(private readonly options: RegistryOptions) {
     const db = options.database;
     this.registeredModels = new RegisteredModelService(new RegisteredModelStore(db));
-    this.modelVersions = new ModelVersionService(new ModelVersionStore(db), options.runArtifactUri, options.cwd);
-    this.tags = new RegistryTagService(new RegistryTagStore(db));
-    this.aliases = new AliasService(new AliasStore(db));
-    this.search = new RegistrySearchService(new RegistrySearchStore(db));
+    this.modelVersions = new ModelVersionService(new ModelVersionStore(db), options.runArtifactUri, options.cwd, options.loggedModels);
+    const mlflow3 = () => options.loggedModels?.available() ?? false;
+    this.tags = new RegistryTagService(new RegistryTagStore(db), mlflow3);
+    this.aliases = new AliasService(new AliasStore(db), mlflow3);
+    this.search = new RegistrySearchService(new RegistrySearchStore(db), mlflow3);
   }
 
   get database(): Database {

@@ -21,9 +21,12 @@ export function validateModelName(name: string | undefined): string {
  * A version as MLflow's `int(version)` reads it. Numbers outside the INTEGER column's range
  * can match no row, so they come back as undefined (the caller answers "not found").
  */
-export function parseModelVersion(version: string | undefined): number | undefined {
+export function parseModelVersion(version: string | undefined, mlflow3 = false): number | undefined {
   const n = version === undefined ? undefined : pyInt(version);
-  if (n === undefined) throw MlflowError.invalidParameter(`Model version must be an integer, got '${version ?? 'None'}'`);
+  if (n === undefined) {
+    const shown = version ?? 'None';
+    throw MlflowError.invalidParameter(mlflow3 ? `Parameter 'version' must be an integer, got '${shown}'.` : `Model version must be an integer, got '${shown}'`);
+  }
   return n >= BigInt(INT32_MIN) && n <= BigInt(INT32_MAX) ? Number(n) : undefined;
 }
 

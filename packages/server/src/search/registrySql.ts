@@ -86,6 +86,16 @@ export interface RegistrySearchQuery<C, K extends string> {
   readonly offset: number;
   /** MLflow asks for max_results + 1 rows to know whether to emit a next-page token. */
   readonly limit: number;
+  /** MLflow 3.x: leave out registered models tagged `mlflow.prompt.is_prompt = 'true'` (and their versions). */
+  readonly excludePrompts?: boolean;
+}
+
+const IS_PROMPT_TAG = 'mlflow.prompt.is_prompt';
+
+/** MLflow's anti-join on the names carrying the prompt tag (for versions: any version's tag). */
+function notAPrompt(dialect: DialectName, table: 'registered_model_tags' | 'model_version_tags', nameRef: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM ${sql.table(table)} p WHERE p.name = ${sql.ref(nameRef)}
+    AND ${keyEquals(dialect, sql.ref('p.key'), IS_PROMPT_TAG)} AND ${keyEquals(dialect, sql.ref('p.value'), 'true')})`;
 }
 
 export function compileRegisteredModelSearch(
@@ -93,7 +103,8 @@ export function compileRegisteredModelSearch(
   dialect: DialectName,
   query: RegistrySearchQuery<RegisteredModelClause, RegisteredModelOrderColumn>,
 ) {
-  const base = db.selectFrom('registered_models').selectAll('registered_models');
+  let base = db.selectFrom('registered_models').selectAll('registered_models');
+  if (query.excludePrompts) base = base.where(notAPrompt(dialect, 'registered_model_tags', 'registered_models.name'));
   return applyRegisteredModelOrder(applyRegisteredModelFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);
@@ -104,7 +115,8 @@ export function compileModelVersionSearch(
   dialect: DialectName,
   query: RegistrySearchQuery<ModelVersionClause, ModelVersionOrderColumn>,
 ) {
-  const base = db.selectFrom('model_versions').selectAll('model_versions');
+  let base = db.selectFrom('model_versions').selectAll('model_versions');
+  if (query.excludePrompts) base = base.where(notAPrompt(dialect, 'model_version_tags', 'model_versions.name'));
   return applyModelVersionOrder(applyModelVersionFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);

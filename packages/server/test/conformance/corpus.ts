@@ -16,6 +16,8 @@ export interface SessionMeta {
   readonly extra_env: Readonly<Record<string, string>> | null;
   /** `mlflow.server.auth:create_app` when the server ran with `--app-name basic-auth`. */
   readonly app: string | null;
+  /** 3.x corpus only: `fastapi` or `flask`. */
+  readonly server_type?: string;
 }
 
 /**
@@ -59,8 +61,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../../../..');
 
 /** The corpus lives next to the repository (shared between checkouts), not inside it. */
-export function corpusDirectory(repoRoot: string = REPO_ROOT): string | undefined {
-  const dir = path.resolve(repoRoot, '..', 'shared', 'conformance');
+export function corpusDirectory(repoRoot: string = REPO_ROOT, name = 'conformance'): string | undefined {
+  const dir = path.resolve(repoRoot, '..', 'shared', name);
   return fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? dir : undefined;
 }
 

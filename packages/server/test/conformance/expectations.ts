@@ -3,6 +3,8 @@
  * on EXPECTED_PASSING regresses, when a file on EXPECTED_FAILING starts passing (move it), and
  * when a corpus file is on neither list — so the lists always describe reality.
  */
+import type { FileResult } from './replay.js';
+import { isPass } from './report.js';
 
 export const EXPECTED_PASSING: readonly string[] = [
   'tracking_test_model_registry__test_copy_model_version_flow[sqlalchemy]',
@@ -130,3 +132,28 @@ export const EXPECTED_FAILING: Readonly<Record<string, ExpectedFailure>> = {
     'tracking_test_rest_tracking__test_graphql_handler[sqlalchemy]',
   ]),
 };
+
+/** What does not match the lists: regressions, files now passing, unclassified or unknown files. */
+export function listProblems(
+  names: readonly string[],
+  results: readonly FileResult[],
+  passing: readonly string[],
+  failing: Readonly<Record<string, ExpectedFailure>>,
+): string[] {
+  const problems: string[] = [];
+  const byName = new Map(results.map((r) => [r.name, r]));
+  for (const name of names) {
+    const onPassing = passing.includes(name);
+    const expected = failing[name];
+    if (onPassing && expected) problems.push(`${name}: listed as both passing and failing in the expectation lists`);
+    if (!onPassing && !expected) problems.push(`${name}: not classified; add it to the passing or failing list`);
+    const result = byName.get(name);
+    if (!result) continue;
+    if (onPassing && !isPass(result)) problems.push(`${name}: regression, ${result.passed} / ${result.total} exchanges pass (was expected to pass fully)`);
+    if (expected && isPass(result)) problems.push(`${name}: now passes — move it from the failing list (${expected.reason}) to the passing one`);
+  }
+  for (const name of [...passing, ...Object.keys(failing)]) {
+    if (!names.includes(name)) problems.push(`${name}: listed in the expectation lists but not in the corpus`);
+  }
+  return problems;
+}

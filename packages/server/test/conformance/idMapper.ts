@@ -162,6 +162,11 @@ export function learnIds(recorded: Json, ours: Json, mapper: IdMapper): void {
 
 function learnScalar(key: string, recorded: string, ours: string, mapper: IdMapper): void {
   if ((key === 'run_id' || key === 'run_uuid') && isRunId(recorded) && isRunId(ours)) mapper.bind('run', recorded, ours);
+  // MLflow 3.x logged models `m-<uuid hex>`: the hex part maps like a run id wherever it appears
+  // (paths, `models:/m-<id>` sources, the mlflow.modelVersions tag)
+  else if (key === 'model_id' && isModelId(recorded) && isModelId(ours)) mapper.bind('run', recorded.slice(2), ours.slice(2));
+  // a logged model created without a name gets a run-style generated one
+  else if (key === 'name' && mapper.isGeneratedRunName(recorded) && GENERATED_RUN_NAME.test(ours)) mapper.bind('runName', recorded, ours);
   else if (key === 'experiment_id') mapper.bind('experiment', recorded, ours);
   else if (key === 'next_page_token') mapper.bind('pageToken', recorded, ours);
   else if (key === 'run_name' && mapper.isGeneratedRunName(recorded) && GENERATED_RUN_NAME.test(ours)) {
@@ -175,6 +180,10 @@ function learnVersion(recorded: Record<string, Json>, ours: Record<string, Json>
   if (typeof name === 'string' && typeof version === 'string' && ours.name === name && typeof ours.version === 'string') {
     mapper.bind(`version:${name}`, version, ours.version);
   }
+}
+
+function isModelId(s: string): boolean {
+  return /^m-[0-9a-f]{32}$/.test(s);
 }
 
 function isRunId(s: string): boolean {

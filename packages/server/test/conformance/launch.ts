@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { Database } from '../../src/db/database.js';
+import { ensureDefaultExperiment, ensureSchema } from '../../src/db/migrate.js';
 import { loadServerConfig } from '../../src/config/serverConfig.js';
 import type { SessionMeta } from './corpus.js';
 import type { NewDbSchema } from '../../src/config/serverConfig.js';
@@ -69,6 +71,7 @@ export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2'):
   const plan = launchPlan(meta, tmp, cwd, schema);
   let app: FastifyInstance | undefined;
   try {
+    if (schema === '3.x' && meta.app !== AUTH_APP) await seedMlflow3Database(backendUri(meta.backend_uri, tmp, cwd), tmp);
     app = await buildApp(loadServerConfig(plan.argv, plan.env, cwd));
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
@@ -89,4 +92,19 @@ export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2'):
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The 3.x suites serve a copy of a database MLflow 3.x created beforehand, whose Default
+ * experiment lives at `file://{TMP}/artifacts/0` whatever the server's artifact root: ours is
+ * made the same way before the server starts.
+ */
+async function seedMlflow3Database(uri: string, tmp: string): Promise<void> {
+  const database = Database.open(uri);
+  try {
+    await ensureSchema(database);
+    await ensureDefaultExperiment(database, `file://${path.join(tmp, 'artifacts', '0')}`);
+  } finally {
+    await database.close();
+  }
 }

@@ -20,6 +20,9 @@ const GENERATED_TIMES: ReadonlySet<string> = new Set([
   'last_update_time',
   'creation_timestamp',
   'last_updated_timestamp',
+  // MLflow 3.x logged models
+  'creation_timestamp_ms',
+  'last_updated_timestamp_ms',
 ]);
 const CLIENT_TIMES: ReadonlySet<string> = new Set(['start_time', 'end_time', 'timestamp']);
 export const TIME_MASK = '<server time>';

@@ -6,10 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT, corpusDirectory, listCorpusFiles, readCorpusFile } from './corpus.js';
 import { loadDifferences } from './differences.js';
-import { EXPECTED_FAILING, EXPECTED_PASSING } from './expectations.js';
+import { EXPECTED_FAILING, EXPECTED_PASSING, listProblems } from './expectations.js';
 import { replayFile } from './replay.js';
 import type { FileResult } from './replay.js';
-import { formatReport, isPass, writeReport } from './report.js';
+import { formatReport, writeReport } from './report.js';
 import type { SkippedFile } from './report.js';
 
 const corpus = corpusDirectory();
@@ -34,28 +34,7 @@ describe.skipIf(!corpus)('conformance replay against the MLflow 2.12.2 corpus', 
     writeReport(report);
     console.log(formatReport(report));
 
-    const problems = listProblems(names, results);
+    const problems = listProblems(names, results, EXPECTED_PASSING, EXPECTED_FAILING);
     expect(problems, problems.join('\n')).toEqual([]);
   });
 });
-
-function listProblems(names: readonly string[], results: readonly FileResult[]): string[] {
-  const problems: string[] = [];
-  const byName = new Map(results.map((r) => [r.name, r]));
-  for (const name of names) {
-    const onPassing = EXPECTED_PASSING.includes(name);
-    const failing = EXPECTED_FAILING[name];
-    if (onPassing && failing) problems.push(`${name}: listed as both passing and failing in expectations.ts`);
-    if (!onPassing && !failing) problems.push(`${name}: not classified; add it to EXPECTED_PASSING or EXPECTED_FAILING in expectations.ts`);
-    const result = byName.get(name);
-    if (!result) continue;
-    if (onPassing && !isPass(result)) problems.push(`${name}: regression, ${result.passed} / ${result.total} exchanges pass (was expected to pass fully)`);
-    if (failing && isPass(result)) {
-      problems.push(`${name}: now passes — move it from EXPECTED_FAILING (${failing.reason}) to EXPECTED_PASSING in expectations.ts`);
-    }
-  }
-  for (const name of [...EXPECTED_PASSING, ...Object.keys(EXPECTED_FAILING)]) {
-    if (!names.includes(name)) problems.push(`${name}: listed in expectations.ts but not in the corpus`);
-  }
-  return problems;
-}

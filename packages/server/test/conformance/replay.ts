@@ -15,7 +15,9 @@ import { InterchangeableRuns } from './interchangeableRuns.js';
 import { isRawNumber } from './jsonText.js';
 import { launch } from './launch.js';
 import type { RunningServer } from './launch.js';
+import type { NewDbSchema } from '../../src/config/serverConfig.js';
 import { rewriteRequest } from './requestRewrite.js';
+import { writeClientFiles } from './clientWrites.js';
 import { basicAuth, send } from './send.js';
 
 export interface Mismatch extends Difference {
@@ -43,13 +45,14 @@ export interface FileResult {
 
 const MAX_KEPT = 20;
 
-export async function replayFile(file: CorpusFile, differences: readonly DeliberateDifference[]): Promise<FileResult> {
+/** `schema`: the head our fresh databases get, that of the MLflow which recorded the corpus. */
+export async function replayFile(file: CorpusFile, differences: readonly DeliberateDifference[], schema: NewDbSchema = '2.12.2'): Promise<FileResult> {
   const tally: Tally = { passed: 0, accepted: [], firstMismatch: undefined, mismatches: [] };
   const result = (error?: string): FileResult => ({ name: file.name, total: exchangeCount(file), ...tally, ...(error ? { error } : {}) });
   for (const session of file.sessions) {
     let server: RunningServer;
     try {
-      server = await launch(session.meta);
+      server = await launch(session.meta, schema);
     } catch (err) {
       return result(`server did not start: ${String(err)}`);
     }
@@ -87,6 +90,7 @@ async function replaySession(session: Session, server: RunningServer, difference
       mapper.noteRequest(requestText(exchange));
       collectClientTimes(exchange, clientTimes);
       await clockPast(lastAnswerAt);
+      await writeClientFiles(exchange, request, mapper, server.baseUrl, agent);
       const answer = await send(server.baseUrl, agent, request, credentials.for(exchange));
       lastAnswerAt = Date.now();
       credentials.observe(exchange);

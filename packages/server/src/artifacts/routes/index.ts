@@ -19,6 +19,8 @@ export interface ArtifactRoutesOptions {
   readonly artifactsOnly: boolean;
   /** Mounts `<prefix>/model-versions/get-artifact` when given. */
   readonly modelVersionDownloadUri?: ModelVersionDownloadUri;
+  /** Mounts `<prefix>/ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files` when given (MLflow 3.x). */
+  readonly loggedModelLocation?: (modelId: string) => Promise<string>;
 }
 
 export async function registerArtifactRoutes(

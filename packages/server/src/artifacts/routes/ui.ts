@@ -21,6 +21,8 @@ export interface UiRouteOptions {
   readonly staticPrefix: string;
   readonly artifactsOnly: boolean;
   readonly modelVersionDownloadUri?: ModelVersionDownloadUri;
+  /** MLflow 3.x: a logged model's artifact location (throws when the schema has none). */
+  readonly loggedModelLocation?: (modelId: string) => Promise<string>;
 }
 
 export function registerUiRoutes(
@@ -48,6 +50,20 @@ export function registerUiRoutes(
       const path = requireQuery(q, 'path');
       validateArtifactPath(path, 'entry');
       const location = await lookup(q.name, q.version);
+      return sendDownload(reply, await service.openAtLocation(location, path));
+    });
+  }
+
+  const loggedModelLocation = options.loggedModelLocation;
+  if (loggedModelLocation) {
+    // MLflow 3.x's get_logged_model_artifact_handler (the UI's model page)
+    const url = `${prefix}/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files`;
+    json.get(url, async (request, reply) => {
+      if (options.artifactsOnly) return replyArtifactsOnly(reply, url);
+      const path = queryValues(request).artifact_file_path;
+      if (!path) throw new MlflowError('Request must include the "artifact_file_path" query parameter.', 'BAD_REQUEST');
+      validateArtifactPath(path, 'entry');
+      const location = await loggedModelLocation((request.params as { model_id: string }).model_id);
       return sendDownload(reply, await service.openAtLocation(location, path));
     });
   }

@@ -5,12 +5,15 @@ import { validateAliasName, validateModelName } from '../validation.js';
 import { versionRef } from './versionRef.js';
 
 export class AliasService {
-  constructor(private readonly store: AliasStore) {}
+  constructor(
+    private readonly store: AliasStore,
+    private readonly mlflow3: () => boolean = () => false,
+  ) {}
 
   setRegisteredModelAlias(name: string | undefined, alias: string | undefined, version: string | undefined): Promise<void> {
     validateModelName(name);
     const validAlias = validateAliasName(alias);
-    return this.store.setRegisteredModelAlias(versionRef(name, version), validAlias);
+    return this.store.setRegisteredModelAlias(versionRef(name, version, this.mlflow3()), validAlias);
   }
 
   deleteRegisteredModelAlias(name: string | undefined, alias: string | undefined): Promise<void> {

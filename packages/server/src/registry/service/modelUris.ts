@@ -16,6 +16,18 @@ function improper(uri: string): MlflowError {
   );
 }
 
+/**
+ * MLflow 3.x: `models:/<model id>` (one path segment, no alias) names a logged model.
+ * Returns the id, or undefined for the registered-model forms.
+ */
+export function loggedModelIdOf(uri: string): string | undefined {
+  const rawPath = urlparse(uri).path;
+  if (!rawPath.startsWith('/') || rawPath.length <= 1) return undefined;
+  const parts = rawPath.replace(/^\/+/, '').split('/');
+  if (parts.length !== 1 || (parts[0] ?? '').trim() === '' || rawPath.includes('@')) return undefined;
+  return parts[0];
+}
+
 /** The (name, version) a `models:/<name>/<version>` source points at. */
 export function parseModelsVersionUri(uri: string): { name: string; version: string } {
   // sources with a fragment were already rejected by the source rules

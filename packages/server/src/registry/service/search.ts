@@ -32,8 +32,32 @@ function page<T>(rows: T[], offset: number, maxResults: number): Page<T> {
   return { items: more ? rows.slice(0, maxResults) : rows, nextPageToken: more ? createPageToken(offset + maxResults) : undefined };
 }
 
+/** MLflow 3.x's prompt marker tag on registered models and versions. */
+const IS_PROMPT_TAG = 'mlflow.prompt.is_prompt';
+
+/**
+ * MLflow 3.x's prompt scoping (`_is_querying_prompt`, `_update_query_to_exclude_prompts`): a
+ * search is for prompts only when its first is_prompt clause is `= 'true'` or `!= 'false'`;
+ * otherwise every is_prompt clause is dropped and models tagged as prompts are left out, so a
+ * model without the tag matches the 3.x client's ``tags.`mlflow.prompt.is_prompt` != 'true'``.
+ */
+function scopePrompts<C extends { type: string; key: string; test: { comparator: string; value?: unknown } }>(
+  clauses: readonly C[],
+): { clauses: C[]; excludePrompts: boolean } {
+  const isPromptClause = (c: C) => c.type === 'tag' && c.key === IS_PROMPT_TAG;
+  const first = clauses.find(isPromptClause);
+  const value = typeof first?.test.value === 'string' ? first.test.value.toLowerCase() : undefined;
+  const forPrompts = first !== undefined && ((first.test.comparator === '=' && value === 'true') || (first.test.comparator === '!=' && value === 'false'));
+  if (forPrompts) return { clauses: [...clauses], excludePrompts: false };
+  return { clauses: clauses.filter((c) => !isPromptClause(c)), excludePrompts: true };
+}
+
 export class RegistrySearchService {
-  constructor(private readonly store: RegistrySearchStore) {}
+  /** `mlflow3()`: the database is at MLflow 3.x's schema, where prompts are scoped out. */
+  constructor(
+    private readonly store: RegistrySearchStore,
+    private readonly mlflow3: () => boolean = () => false,
+  ) {}
 
   async searchRegisteredModels(req: SearchModelsRequest): Promise<Page<RegisteredModel>> {
     const maxResults = checkMaxResults(
@@ -42,7 +66,8 @@ export class RegistrySearchService {
       LIMITS.SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD,
     );
     const parsed = parseRegisteredModelSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
-    const rows = await this.store.searchRegisteredModels({ ...parsed, limit: maxResults + 1 });
+    const scoped = this.mlflow3() ? scopePrompts(parsed.clauses) : { clauses: parsed.clauses, excludePrompts: false };
+    const rows = await this.store.searchRegisteredModels({ ...parsed, ...scoped, limit: maxResults + 1 });
     return page(rows, parsed.offset, maxResults);
   }
 
@@ -53,7 +78,8 @@ export class RegistrySearchService {
       LIMITS.SEARCH_MODEL_VERSION_MAX_RESULTS_THRESHOLD,
     );
     const parsed = parseModelVersionSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
-    const rows = await this.store.searchModelVersions({ ...parsed, limit: maxResults + 1 });
+    const scoped = this.mlflow3() ? scopePrompts(parsed.clauses) : { clauses: parsed.clauses, excludePrompts: false };
+    const rows = await this.store.searchModelVersions({ ...parsed, ...scoped, limit: maxResults + 1 });
     return page(rows, parsed.offset, maxResults);
   }
 }

@@ -131,6 +131,27 @@ export async function validateLocalSource(source: string, runId: string, runArti
   throw localSourceError(resolved);
 }
 
+/**
+ * MLflow 3.x `_validate_source_model`: with a `model_id`, a local source must lie inside that
+ * logged model's local artifact directory.
+ */
+export function validateLoggedModelSource(source: string, modelArtifactLocation: string, cwd: string): void {
+  if (!isLocalUri(source)) {
+    validateNonLocalSource(source);
+    return;
+  }
+  const localPath = localFileUriToPath(source);
+  const fullyDecoded = decodeSource(localPath, source, localSourceError);
+  const resolved = resolveLocalPath(localPath, cwd);
+  if (!fullyDecoded.includes('\u0000') && isLocalUri(modelArtifactLocation)) {
+    const modelDir = resolveLocalPath(localFileUriToPath(modelArtifactLocation), cwd);
+    if (isInside(resolved, modelDir) && isInside(resolveLocalPath(fullyDecoded, cwd), modelDir)) return;
+  }
+  throw MlflowError.invalidParameter(
+    `Invalid model version source: '${resolved}'. To use a local path as a model version source, the model_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the model_id.`,
+  );
+}
+
 export async function validateModelVersionSource(
   source: string,
   runId: string,

@@ -6,7 +6,10 @@ import type { TagInput } from '../validation.js';
 import { versionRef } from './versionRef.js';
 
 export class RegistryTagService {
-  constructor(private readonly store: RegistryTagStore) {}
+  constructor(
+    private readonly store: RegistryTagStore,
+    private readonly mlflow3: () => boolean = () => false,
+  ) {}
 
   setRegisteredModelTag(name: string | undefined, tag: TagInput): Promise<void> {
     const validName = validateModelName(name);
@@ -19,12 +22,12 @@ export class RegistryTagService {
   }
 
   setModelVersionTag(name: string | undefined, version: string | undefined, tag: TagInput): Promise<void> {
-    const ref = versionRef(name, version);
+    const ref = versionRef(name, version, this.mlflow3());
     return this.store.setModelVersionTag(ref, validateModelVersionTag(tag));
   }
 
   deleteModelVersionTag(name: string | undefined, version: string | undefined, key: string | undefined): Promise<void> {
-    const ref = versionRef(name, version);
+    const ref = versionRef(name, version, this.mlflow3());
     return this.store.deleteModelVersionTag(ref, validateKeyName('tag', key));
   }
 }

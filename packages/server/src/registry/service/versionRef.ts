@@ -2,7 +2,8 @@
 import type { VersionRef } from '../store/modelVersions.js';
 import { parseModelVersion, validateModelName } from '../validation.js';
 
-export function versionRef(name: string | undefined, version: string | undefined): VersionRef {
+/** `mlflow3`: MLflow 3.x words a bad version as `Parameter 'version' must be an integer, got '...'.` */
+export function versionRef(name: string | undefined, version: string | undefined, mlflow3 = false): VersionRef {
   const validName = validateModelName(name);
-  return { name: validName, number: parseModelVersion(version), shown: version ?? 'None' };
+  return { name: validName, number: parseModelVersion(version, mlflow3), shown: version ?? 'None' };
 }

@@ -39,15 +39,17 @@ export class RegisteredModelStore {
         return this.load(tx, model.name);
       });
     } catch (err) {
-      throw this.alreadyExists(err, model.name);
+      throw this.alreadyExists(err, model.name, this.database.generation !== '3.x');
     }
   }
 
   /** A unique violation on the model name becomes MLflow's RESOURCE_ALREADY_EXISTS. */
-  private alreadyExists(err: unknown, name: string): unknown {
+  /** `withDriverText`: MLflow 2.12.2 appends the driver's message; 3.x still does on rename, not on create. */
+  private alreadyExists(err: unknown, name: string, withDriverText: boolean): unknown {
     const cause = err instanceof MlflowError ? err.cause : err;
     if (cause !== undefined && this.database.classify(cause) === 'unique') {
-      return MlflowError.alreadyExists(`Registered Model (name=${name}) already exists. Error: ${(cause as Error).message}`);
+      const detail = withDriverText ? ` Error: ${(cause as Error).message}` : '';
+      return MlflowError.alreadyExists(`Registered Model (name=${name}) already exists.${detail}`);
     }
     return err;
   }
@@ -89,7 +91,7 @@ export class RegisteredModelStore {
         return this.load(tx, newName);
       });
     } catch (err) {
-      throw this.alreadyExists(err, newName);
+      throw this.alreadyExists(err, newName, true);
     }
   }
 
