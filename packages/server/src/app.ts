@@ -24,6 +24,7 @@ import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
 import { installAuth } from './auth/enforce.js';
 import { mountAuthRoutes, mountSessionRoutes } from './auth/routes.js';
+import { mountV1 } from './v1/routes.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
@@ -72,6 +73,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   if (ctx.auth) installAuth(app, ctx.auth, config.staticPrefix);
   mountSessionRoutes(app, ctx.auth, config.staticPrefix);
   if (ctx.auth) mountAuthRoutes(app, ctx.auth, config.staticPrefix);
+  mountV1(app, ctx);
   const handlers = handlersFor(ctx);
   mountEndpoints(app, ENDPOINTS, handlers, {
     staticPrefix: config.staticPrefix,

@@ -192,6 +192,19 @@ export class AuthService {
     await this.store.setExperimentPermission(experimentId, creator.id, 'MANAGE');
   }
 
+  /**
+   * A deleted experiment keeps no grants (a later experiment can never inherit them); whoever
+   * restores it (an admin, or anyone when the default permission is MANAGE) then manages it.
+   */
+  async experimentDeleted(experimentId: string, by: Principal, client: string): Promise<void> {
+    await this.store.deleteAllExperimentPermissions(experimentId);
+    await this.audit(by, 'experiment.delete', `experiment:${experimentId}`, client);
+  }
+
+  async experimentRestored(experimentId: string, by: Principal): Promise<void> {
+    if ((await this.store.listExperimentPermissions(experimentId)).length === 0) await this.store.setExperimentPermission(experimentId, by.id, 'MANAGE');
+  }
+
   async modelCreated(name: string, creator: Principal): Promise<void> {
     await this.store.deleteAllModelPermissions(name);
     await this.store.setModelPermission(name, creator.id, 'MANAGE');
@@ -233,7 +246,10 @@ export class AuthService {
         return;
       }
       case 'POST /mlflow/experiments/delete':
-        await this.audit(principal, 'experiment.delete', `experiment:${String(values().experiment_id)}`, client);
+        await this.experimentDeleted(String(values().experiment_id), principal, client);
+        return;
+      case 'POST /mlflow/experiments/restore':
+        await this.experimentRestored(String(values().experiment_id), principal);
         return;
       case 'POST /mlflow/runs/delete':
         await this.audit(principal, 'run.delete', `run:${String(values().run_id ?? values().run_uuid)}`, client);
