@@ -36,6 +36,11 @@ type WithState = FastifyRequest & { [STATE]?: State };
 
 export function installAuth(app: FastifyInstance, auth: AuthService, staticPrefix: string): PermissionTable {
   const table = new PermissionTable(staticPrefix);
+  // every route mounted after this point is recorded, so a test can list the ones with no rule
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) table.noteMounted(method, route.url);
+  });
+  app.decorate('permissionTable', table);
 
   app.addHook('onRequest', async (request, reply) => {
     const rule = request.is404 ? undefined : table.ruleFor(request.method, request.routeOptions.url ?? '');
@@ -67,7 +72,7 @@ export function installAuth(app: FastifyInstance, auth: AuthService, staticPrefi
     if (rule?.kind === 'public' || rule?.kind === 'authenticated') return;
     if (!principal) return unauthenticated(reply);
     if (principal.isAdmin) return;
-    if (!rule || !(await allowed(auth, rule, principal, request, state))) return forbidden(reply);
+    if (!rule || !(await allowed(auth, rule, principal, request, state))) return forbidden(reply, need(rule));
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -88,8 +93,25 @@ export function unauthenticated(reply: FastifyReply): FastifyReply {
   return sendError(reply.header('www-authenticate', 'Basic realm="mlflow"'), new MlflowError(UNAUTHENTICATED_MESSAGE, 'UNAUTHENTICATED'));
 }
 
-export function forbidden(reply: FastifyReply): FastifyReply {
-  return sendError(reply, new MlflowError('Permission denied', 'PERMISSION_DENIED'));
+export function forbidden(reply: FastifyReply, what: string): FastifyReply {
+  return sendError(reply, new MlflowError(`Permission denied: ${what}.`, 'PERMISSION_DENIED'));
+}
+
+/** What the caller lacked, for the 403 message. */
+function need(rule: Rule | undefined): string {
+  if (!rule) return 'this route is for admins only';
+  switch (rule.kind) {
+    case 'admin':
+      return 'only admins may do this';
+    case 'self':
+      return 'only the user themself or an admin may do this';
+    case 'model':
+      return `${rule.need} permission on the registered model is needed`;
+    case 'experiment':
+      return `${rule.need} permission on the experiment is needed`;
+    default:
+      return 'not allowed';
+  }
 }
 
 export function tooManyAttempts(reply: FastifyReply, seconds: number): FastifyReply {
@@ -134,6 +156,8 @@ function list(values: Record<string, unknown>, name: string): string[] {
 }
 
 const EXPERIMENT_PREFIX = /^(\d+)\//;
+/** A listing may name the experiment's folder itself. */
+const EXPERIMENT_DIR = /^(\d+)(?:\/|$)/;
 
 async function allowed(auth: AuthService, rule: Rule, principal: Principal, request: FastifyRequest, state: State): Promise<boolean> {
   const params = (request.params ?? {}) as Record<string, string | undefined>;
@@ -177,7 +201,7 @@ async function experimentAllowed(
     case 'artifact_path':
     case 'artifact_list_path': {
       const path = source.from === 'artifact_path' ? (params['*'] ?? '') : (scalar(requestValues(request, state), 'path') ?? '');
-      const m = EXPERIMENT_PREFIX.exec(path.replace(/^\/+/, ''));
+      const m = (source.from === 'artifact_path' ? EXPERIMENT_PREFIX : EXPERIMENT_DIR).exec(path.replace(/^\/+/, ''));
       // only experiments' folders are reachable by non-admins
       return m !== null && access.canOnExperiment(principal, m[1]!, need);
     }
@@ -195,5 +219,12 @@ async function experimentAllowed(
       return params.experiment_id !== undefined && access.canOnExperiment(principal, params.experiment_id, need);
     case 'path_run':
       return params.run_id !== undefined && access.canOnRun(principal, params.run_id, need);
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Present when authentication is on. */
+    permissionTable?: PermissionTable;
   }
 }

@@ -19,6 +19,7 @@ const CATALOGUE: readonly Named[] = [...ENDPOINTS, ...AJAX_ROUTES, ...ARTIFACT_E
 export class PermissionTable {
   private readonly rules = new Map<string, Rule>();
   private readonly knownPaths = new Set<string>();
+  private readonly mounted: Array<{ method: string; url: string }> = [];
 
   constructor(private readonly staticPrefix: string) {
     for (const endpoint of CATALOGUE) {
@@ -46,10 +47,23 @@ export class PermissionTable {
     return url;
   }
 
+  noteMounted(method: string, url: string): void {
+    this.mounted.push({ method, url });
+  }
+
+  /** Every route mounted since the hooks were installed. */
+  mountedRoutes(): ReadonlyArray<{ method: string; url: string }> {
+    return this.mounted;
+  }
+
+  /** The table's own entry for the route, without the 405 fallback. */
+  explicitRule(method: string, url: string): Rule | undefined {
+    return this.rules.get(`${method === 'HEAD' ? 'GET' : method} ${this.keyPath(url)}`);
+  }
+
   ruleFor(method: string, url: string): Rule | undefined {
     const path = this.keyPath(url);
-    const m = method === 'HEAD' ? 'GET' : method;
-    const rule = this.rules.get(`${m} ${path}`);
+    const rule = this.explicitRule(method, url);
     if (rule) return rule;
     // 405 / OPTIONS answers on a known path reveal nothing about any resource
     return this.knownPaths.has(path) ? AUTHENTICATED : undefined;

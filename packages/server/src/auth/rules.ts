@@ -115,6 +115,8 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
 
 /** Everything else, by `METHOD path`. */
 export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
+  // the web UI's files (index and assets) carry no data
+  'GET /': PUBLIC,
   'GET /health': PUBLIC,
   'GET /healthcheck': PUBLIC,
   'GET /version': AUTHENTICATED,

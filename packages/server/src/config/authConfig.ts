@@ -62,6 +62,12 @@ export function loadAuthConfig(
       problems.push(`Cannot read the auth config MLFLOW_AUTH_CONFIG_PATH=${configPath}: ${(err as Error).message}`);
     }
   }
+  const authFunction = file.get('authorization_function');
+  if (authFunction !== undefined && authFunction !== 'mlflow.server.auth:authenticate_request_basic_auth') {
+    problems.push(
+      `The auth config names authorization_function '${authFunction}': custom Python authorization functions cannot run in this server. It authenticates HTTP Basic users, personal access tokens (Bearer) and, behind an SSO proxy, --auth-trusted-header; remove the setting to use them.`,
+    );
+  }
   const defaultPermission = file.get('default_permission') ?? 'READ';
   if (!isPermissionName(defaultPermission)) {
     problems.push(`Invalid default_permission '${defaultPermission}' in the auth config: must be one of READ, EDIT, MANAGE, NO_PERMISSIONS.`);
