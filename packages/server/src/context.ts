@@ -18,6 +18,7 @@ import { SearchStore } from './tracking/store/search.js';
 import { SearchService } from './tracking/service/search.js';
 import { LoggedModelStore } from './tracking/store/loggedModels.js';
 import { LoggedModelService } from './tracking/service/loggedModels.js';
+import { AuthService } from './auth/service.js';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -34,6 +35,8 @@ export interface AppContext {
   readonly promptlab: PromptlabService;
   /** MLflow 3.x logged models (served at MLflow 3.x's schema). */
   readonly loggedModels: LoggedModelService;
+  /** Users and permissions; undefined when authentication is off. */
+  readonly auth: AuthService | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export function createContext(config: ServerConfig): AppContext {
   const registry = createRegistry(config, database, runStore, loggedModelStore);
   const runs = new RunService(runStore, config.truncateLongValues);
   const artifacts = createArtifactServices(config, runs);
+  const auth = config.auth ? AuthService.open(config.auth, database, { cwd: config.cwd }) : undefined;
   return {
     config,
     database,
@@ -57,7 +61,9 @@ export function createContext(config: ServerConfig): AppContext {
     registry,
     loggedModels: new LoggedModelService(loggedModelStore),
     ...artifacts,
+    auth,
     close: async () => {
+      await auth?.close();
       await registry.close();
       await database.close();
     },

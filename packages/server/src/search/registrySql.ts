@@ -4,6 +4,8 @@
  * on the same key test that one tag row (MLflow's grouped `HAVING count(*) = <keys>` subquery
  * means the same). Soft-deleted versions (current_stage 'Deleted_Internal') never match.
  */
+import { visibleNames } from './visibility.js';
+import type { Visibility } from './visibility.js';
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { DialectName } from '../db/backendUri.js';
@@ -88,6 +90,8 @@ export interface RegistrySearchQuery<C, K extends string> {
   readonly limit: number;
   /** MLflow 3.x: leave out registered models tagged `mlflow.prompt.is_prompt = 'true'` (and their versions). */
   readonly excludePrompts?: boolean;
+  /** Only models (by name) the caller may read. */
+  readonly visible?: Visibility | undefined;
 }
 
 const IS_PROMPT_TAG = 'mlflow.prompt.is_prompt';
@@ -103,8 +107,11 @@ export function compileRegisteredModelSearch(
   dialect: DialectName,
   query: RegistrySearchQuery<RegisteredModelClause, RegisteredModelOrderColumn>,
 ) {
-  let base = db.selectFrom('registered_models').selectAll('registered_models');
-  if (query.excludePrompts) base = base.where(notAPrompt(dialect, 'registered_model_tags', 'registered_models.name'));
+  const base = db
+    .selectFrom('registered_models')
+    .selectAll('registered_models')
+    .$if(query.visible !== undefined, (qb) => qb.where(visibleNames('registered_models.name', query.visible!)))
+    .$if(query.excludePrompts === true, (qb) => qb.where(notAPrompt(dialect, 'registered_model_tags', 'registered_models.name')));
   return applyRegisteredModelOrder(applyRegisteredModelFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);
@@ -115,8 +122,11 @@ export function compileModelVersionSearch(
   dialect: DialectName,
   query: RegistrySearchQuery<ModelVersionClause, ModelVersionOrderColumn>,
 ) {
-  let base = db.selectFrom('model_versions').selectAll('model_versions');
-  if (query.excludePrompts) base = base.where(notAPrompt(dialect, 'model_version_tags', 'model_versions.name'));
+  const base = db
+    .selectFrom('model_versions')
+    .selectAll('model_versions')
+    .$if(query.visible !== undefined, (qb) => qb.where(visibleNames('model_versions.name', query.visible!)))
+    .$if(query.excludePrompts === true, (qb) => qb.where(notAPrompt(dialect, 'model_version_tags', 'model_versions.name')));
   return applyModelVersionOrder(applyModelVersionFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);

@@ -75,8 +75,8 @@ export const EXPECTED_FAILING_3X: Readonly<Record<string, ExpectedFailure>> = Ob
   ['server_auth_test_auth__test_logged_model', 'server_auth_test_auth__test_search_logged_models'].map((name) => [
     name,
     {
-      reason: 'needs auth issue',
-      note: 'the basic-auth app (users, permissions, 403 on logged-model writes) is a later issue: the server refuses --app-name basic-auth until then',
+      reason: 'out of scope',
+      note: "MLflow 3.x's users/create answers carry `scorer_permissions: []` (scorers are left out); logged-model permissions match; in the permission-filtered logged-model search 3 of 40 exchanges still differ (which models a restricted user sees)",
     },
   ]),
 );

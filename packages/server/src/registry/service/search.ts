@@ -3,6 +3,7 @@
  * (max_results, filter, order_by, page token), then one page of rows plus one more to decide
  * whether a next-page token is due.
  */
+import type { Visibility } from '../../search/visibility.js';
 import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { DecodedMessage, Int64, registry } from '@darwin-mlflow/contract';
 import { createPageToken, parseModelVersionSearch, parseRegisteredModelSearch } from '../../search/index.js';
@@ -59,7 +60,7 @@ export class RegistrySearchService {
     private readonly mlflow3: () => boolean = () => false,
   ) {}
 
-  async searchRegisteredModels(req: SearchModelsRequest): Promise<Page<RegisteredModel>> {
+  async searchRegisteredModels(req: SearchModelsRequest, visible?: Visibility): Promise<Page<RegisteredModel>> {
     const maxResults = checkMaxResults(
       req.max_results,
       LIMITS.SEARCH_REGISTERED_MODEL_MAX_RESULTS_DEFAULT,
@@ -67,11 +68,11 @@ export class RegistrySearchService {
     );
     const parsed = parseRegisteredModelSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
     const scoped = this.mlflow3() ? scopePrompts(parsed.clauses) : { clauses: parsed.clauses, excludePrompts: false };
-    const rows = await this.store.searchRegisteredModels({ ...parsed, ...scoped, limit: maxResults + 1 });
+    const rows = await this.store.searchRegisteredModels({ ...parsed, ...scoped, limit: maxResults + 1, visible });
     return page(rows, parsed.offset, maxResults);
   }
 
-  async searchModelVersions(req: SearchVersionsRequest): Promise<Page<ModelVersion>> {
+  async searchModelVersions(req: SearchVersionsRequest, visible?: Visibility): Promise<Page<ModelVersion>> {
     const maxResults = checkMaxResults(
       req.max_results,
       LIMITS.SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT,
@@ -79,7 +80,7 @@ export class RegistrySearchService {
     );
     const parsed = parseModelVersionSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
     const scoped = this.mlflow3() ? scopePrompts(parsed.clauses) : { clauses: parsed.clauses, excludePrompts: false };
-    const rows = await this.store.searchModelVersions({ ...parsed, ...scoped, limit: maxResults + 1 });
+    const rows = await this.store.searchModelVersions({ ...parsed, ...scoped, limit: maxResults + 1, visible });
     return page(rows, parsed.offset, maxResults);
   }
 }
