@@ -71,6 +71,12 @@ async function freshModel(s: AuthTestServer, fx: Fixture, withVersion = false): 
   return name;
 }
 
+/** A logged model (MLflow 3.x) in the shared experiment, so the experiment's grants apply. */
+async function freshLoggedModel(s: AuthTestServer, fx: Fixture): Promise<Record<string, string>> {
+  const { model } = await s.admin('POST', '/api/2.0/mlflow/logged-models', { experiment_id: fx.exp, tags: [{ key: 't', value: 'v' }] });
+  return { model_id: model.info.model_id, tag_key: 't' };
+}
+
 async function targetRow(s: AuthTestServer, fx: Fixture, kind: 'experiment' | 'model'): Promise<string> {
   const user = await s.createUser(unique('target'));
   if (kind === 'experiment') await s.admin('POST', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: fx.exp, username: user.username, permission: 'READ' });
@@ -107,6 +113,24 @@ const SAMPLES: Record<string, Build> = {
   'GET /mlflow/metrics/get-history': (_s, fx) => ({ query: { run_id: fx.run, metric_key: 'm' } }),
   'GET /mlflow/metrics/get-history-bulk': (_s, fx) => ({ query: { run_id: fx.run, metric_key: 'm' } }),
   'GET /mlflow/metrics/get-history-bulk-interval': (_s, fx) => ({ query: { run_ids: fx.run, metric_key: 'm' } }),
+  'POST /mlflow/experiments/delete-experiment-tag': async (s, fx) => {
+    await s.admin('POST', '/api/2.0/mlflow/experiments/set-experiment-tag', { experiment_id: fx.exp, key: 'gone', value: 'v' });
+    return { json: { experiment_id: fx.exp, key: 'gone' } };
+  },
+  'POST /mlflow/runs/outputs': async (s, fx) => ({ json: { run_id: fx.run, models: [{ model_id: (await freshLoggedModel(s, fx)).model_id, step: 0 }] } }),
+  'POST /mlflow/logged-models': (_s, fx) => ({ json: { experiment_id: fx.exp } }),
+  'POST /mlflow/logged-models/search': (_s, fx) => ({ json: { experiment_ids: [fx.exp] } }),
+  'GET /mlflow/logged-models/:model_id': async (s, fx) => ({ params: await freshLoggedModel(s, fx) }),
+  'PATCH /mlflow/logged-models/:model_id': async (s, fx) => {
+    const params = await freshLoggedModel(s, fx);
+    return { params, json: { model_id: params.model_id, status: 'LOGGED_MODEL_READY' } };
+  },
+  'DELETE /mlflow/logged-models/:model_id': async (s, fx) => ({ params: await freshLoggedModel(s, fx), json: {} }),
+  'PATCH /mlflow/logged-models/:model_id/tags': async (s, fx) => ({ params: await freshLoggedModel(s, fx), json: { tags: [{ key: 'a', value: 'b' }] } }),
+  'DELETE /mlflow/logged-models/:model_id/tags/:tag_key': async (s, fx) => ({ params: await freshLoggedModel(s, fx), json: {} }),
+  'POST /mlflow/logged-models/:model_id/params': async (s, fx) => ({ params: await freshLoggedModel(s, fx), json: { params: [{ key: unique('p'), value: 'v' }] } }),
+  'GET /mlflow/logged-models/:model_id/artifacts/directories': async (s, fx) => ({ params: await freshLoggedModel(s, fx) }),
+  'GET /mlflow/logged-models/:model_id/artifacts/files': async (s, fx) => ({ params: await freshLoggedModel(s, fx), query: { artifact_file_path: 'MLmodel' } }),
   'POST /mlflow/registered-models/create': () => ({ json: { name: unique('rm') } }),
   'GET /mlflow/registered-models/search': () => ({ query: { max_results: '10' } }),
   'GET /mlflow/model-versions/search': () => ({ query: { max_results: '10' } }),

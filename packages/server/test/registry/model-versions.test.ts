@@ -50,7 +50,7 @@ describe.each(testDialects())('model versions over HTTP on $dialect', (dialect) 
     await createVersion(server.app, 'v-get');
     expect((await getVersion(server.app, 'v-get', '1')).version).toBe('1');
     expect((await getVersion(server.app, 'v-get', ' +1 ')).version).toBe('1');
-    await fails(server.app, 'GET', `/model-versions/get?${qs({ name: 'v-get', version: 'something not correct' })}`, undefined, 400, 'INVALID_PARAMETER_VALUE', "Model version must be an integer, got 'something not correct'");
+    await fails(server.app, 'GET', `/model-versions/get?${qs({ name: 'v-get', version: 'something not correct' })}`, undefined, 400, 'INVALID_PARAMETER_VALUE', "Parameter 'version' must be an integer, got 'something not correct'.");
     await fails(server.app, 'GET', `/model-versions/get?${qs({ name: 'v-get', version: '2' })}`, undefined, 404, 'RESOURCE_DOES_NOT_EXIST', 'Model Version (name=v-get, version=2) not found');
     await fails(server.app, 'GET', `/model-versions/get?${qs({ name: 'v-get', version: '99999999999' })}`, undefined, 404, 'RESOURCE_DOES_NOT_EXIST', 'Model Version (name=v-get, version=99999999999) not found');
   });
@@ -138,7 +138,7 @@ describe.each(testDialects())('model versions over HTTP on $dialect', (dialect) 
     await ok(server.app, 'DELETE', '/model-versions/delete-tag', { name: 'v-tags', version: '1', key: 'k' });
     await ok(server.app, 'DELETE', '/model-versions/delete-tag', { name: 'v-tags', version: '1', key: 'missing' });
     expect((await getVersion(server.app, 'v-tags', '1')).tags).toEqual([{ key: 'e', value: '' }]);
-    await fails(server.app, 'POST', '/model-versions/set-tag', { name: 'v-tags', version: 'x', key: 'k', value: 'v' }, 400, 'INVALID_PARAMETER_VALUE', "Model version must be an integer, got 'x'");
+    await fails(server.app, 'POST', '/model-versions/set-tag', { name: 'v-tags', version: 'x', key: 'k', value: 'v' }, 400, 'INVALID_PARAMETER_VALUE', "Parameter 'version' must be an integer, got 'x'.");
     await fails(server.app, 'DELETE', '/model-versions/delete-tag', { name: 'v-tags', version: '1', key: '/abs' }, 400, 'INVALID_PARAMETER_VALUE');
     await fails(server.app, 'POST', '/model-versions/set-tag', { name: 'v-tags', version: '1', key: 'k', value: 'v'.repeat(5001) }, 400, 'INVALID_PARAMETER_VALUE', /Model version value/);
   });
@@ -194,6 +194,6 @@ describe.each(testDialects())('model versions over HTTP on $dialect', (dialect) 
     for (const [alias, message] of bad) {
       await fails(server.app, 'POST', '/registered-models/alias', { name: 'v-alias', alias, version: '1' }, 400, 'INVALID_PARAMETER_VALUE', message);
     }
-    await fails(server.app, 'POST', '/registered-models/alias', { name: 'v-alias', alias: 'x', version: 'one' }, 400, 'INVALID_PARAMETER_VALUE', "Model version must be an integer, got 'one'");
+    await fails(server.app, 'POST', '/registered-models/alias', { name: 'v-alias', alias: 'x', version: 'one' }, 400, 'INVALID_PARAMETER_VALUE', "Parameter 'version' must be an integer, got 'one'.");
   });
 });
