@@ -36,14 +36,14 @@ describe.skipIf(!built)('darwin-mlflow CLI', () => {
     expect(res.err.trim().split('\n')).toHaveLength(1);
   });
 
-  it('upgrades an empty database to the head revision with db upgrade', () => {
+  it("upgrades an empty database to MLflow 3.x's head revision with db upgrade", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-cli-'));
     try {
       const res = run(['db', 'upgrade', `sqlite:///${dir}/db.sqlite`]);
       expect(res.code).toBe(0);
-      expect(res.out).toContain('acf3f17fdcc7');
+      expect(res.out).toContain('bf29a5ff90ea');
       const again = run(['db', 'upgrade', `sqlite:///${dir}/db.sqlite`]);
-      expect(again.out).toContain('already at revision acf3f17fdcc7');
+      expect(again.out).toContain('already at revision bf29a5ff90ea');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
