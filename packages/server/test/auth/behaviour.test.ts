@@ -86,6 +86,23 @@ describe.each(testDialects())('authentication and permissions on $dialect', (dia
     await s.request('DELETE', '/api/2.0/mlflow/registered-models/permissions/delete', { as: alice, json: { name: 'alice-model', username: 'bob' } });
   });
 
+  it('checks HEAD like GET, asks for credentials before redirecting double slashes, and ignores method overrides', async () => {
+    await s.request('POST', '/api/2.0/mlflow/experiments/permissions/create', { as: alice, json: { experiment_id: exp, username: 'bob', permission: 'NO_PERMISSIONS' } });
+    try {
+      expect((await s.request('HEAD', `/api/2.0/mlflow/runs/get?run_id=${run}`, { as: bob })).status).toBe(403);
+      expect((await s.request('GET', `//api/2.0/mlflow/runs/get?run_id=${run}`)).status).toBe(401);
+      const redirected = await s.request('GET', `//api/2.0/mlflow/runs/get?run_id=${run}`, { as: bob });
+      expect(redirected.status).toBe(308);
+      expect((await s.request('GET', String(redirected.headers.location), { as: bob })).status).toBe(403);
+      const override = await s.request('GET', `/api/2.0/mlflow/runs/get?run_id=${run}`, { as: bob, headers: { 'x-http-method-override': 'POST' } });
+      expect(override.status).toBe(403);
+      const encoded = await s.request('GET', `/api/2.0/mlflow-artifacts/artifacts/${exp}%2F..%2F0/x`, { as: bob });
+      expect([400, 403, 404]).toContain(encoded.status);
+    } finally {
+      await s.request('DELETE', '/api/2.0/mlflow/experiments/permissions/delete', { as: alice, json: { experiment_id: exp, username: 'bob' } });
+    }
+  });
+
   it('accepts personal access tokens as Bearer until they are revoked', async () => {
     const created = await s.request('POST', '/v1/tokens', { as: alice, json: { name: 'ci', expires_in_days: 30 } });
     expect(created.status).toBe(201);
