@@ -200,6 +200,23 @@ describe.each(testDialects())('authentication and permissions on $dialect', (dia
     const ignored = await s.request('GET', `/v1/experiment/${exp}`, { headers: { email: 'alice' } });
     expect(ignored.status).toBe(401);
   });
+
+  it('filters /v1/models by name (quotes included) and tags, pages by page_size, and formats created_at', async () => {
+    for (const name of ["o'brien-model", 'team-a-1', 'team-a-2', 'team-b-1']) {
+      await s.request('POST', '/api/2.0/mlflow/registered-models/create', { as: alice, json: { name, tags: [{ key: 'team', value: name.startsWith('team-a') ? 'a' : 'b' }] } });
+    }
+    const q = (filters: object, extra = '') => s.request('GET', `/v1/models?filters=${encodeURIComponent(JSON.stringify(filters))}${extra}`, { as: alice });
+    const quoted = await q({ name: "o'brien" });
+    expect(quoted.status).toBe(200);
+    expect(quoted.body.data.map((m: { name: string }) => m.name)).toEqual(["o'brien-model"]);
+    expect(quoted.body.data[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const byTag = await q({ name: 'team', tags: { team: 'a' } }, '&page_size=1');
+    expect(byTag.body.data.map((m: { name: string }) => m.name)).toEqual(['team-a-1']);
+    const next = await q({ name: 'team', tags: { team: 'a' } }, `&page_size=1&page_token=${encodeURIComponent(byTag.body.next_page_token)}`);
+    expect(next.body.data.map((m: { name: string }) => m.name)).toEqual(['team-a-2']);
+    expect((await s.request('GET', '/v1/models?filters=not-json', { as: alice })).status).toBe(400);
+    expect((await s.request('GET', '/v1/models?page_size=0', { as: alice })).status).toBe(400);
+  });
 });
 
 describe('trusted-header mode', () => {
