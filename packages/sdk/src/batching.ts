@@ -74,14 +74,19 @@ export class BatchLogger {
 
   /** Sends everything queued so far; rejects with the first failure since the last flush. */
   async flush(): Promise<void> {
+    await this.settle();
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Sends everything queued so far; a failure stays recorded for the next call to report. */
+  async settle(): Promise<void> {
     this.clearTimer();
     while (this.pending > 0 || this.worker !== undefined) {
       this.startWorker();
       await this.worker;
     }
-    const failure = this.failure;
-    this.failure = undefined;
-    if (failure !== undefined) throw failure;
   }
 
   /** Flushes and stops watching this logger at exit. */
@@ -107,12 +112,14 @@ export class BatchLogger {
       return Promise.reject(new MlflowError(`One entity of ${bytes} bytes does not fit in a ${this.maxBodyBytes}-byte log-batch body.`, 'INVALID_PARAMETER_VALUE', 0));
     }
     queue.push({ item, bytes });
-    if (this.metrics.length >= LIMITS.MAX_METRICS_PER_BATCH || this.params.length >= LIMITS.MAX_PARAMS_TAGS_PER_BATCH || this.tags.length >= LIMITS.MAX_PARAMS_TAGS_PER_BATCH) {
+    const full = this.pending >= this.maxPending;
+    // A full batch, or a full queue, goes now; a partial one waits for the interval.
+    if (full || this.metrics.length >= LIMITS.MAX_METRICS_PER_BATCH || this.params.length >= LIMITS.MAX_PARAMS_TAGS_PER_BATCH || this.tags.length >= LIMITS.MAX_PARAMS_TAGS_PER_BATCH) {
       this.startWorker();
     } else {
       this.armTimer();
     }
-    if (this.pending < this.maxPending) return Promise.resolve();
+    if (!full) return Promise.resolve();
     return new Promise((resolve) => this.drained.push(resolve));
   }
 
