@@ -22,6 +22,9 @@ import { mountAjaxRoutes } from './tracking/routes/ajax.js';
 import { artifactListRoutes } from './tracking/routes/artifacts.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
+import { installAuth } from './auth/enforce.js';
+import { mountAuthRoutes, mountSessionRoutes } from './auth/routes.js';
+import { mountV1 } from './v1/routes.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
@@ -37,6 +40,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Skip schema creation and the default experiment (the primary process did it). */
   skipInitialization?: boolean;
+  /** Where start-up notices go (the generated admin password); console.log by default. */
+  log?: (line: string) => void;
 }
 
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -44,6 +49,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   try {
     if (!options.skipInitialization) await initializeBackend(ctx.database, config);
     if (!options.skipInitialization) await ctx.registry.initialize();
+    if (!options.skipInitialization) await ctx.auth?.initialize(options.log);
   } catch (err) {
     await ctx.close();
     throw err;
@@ -63,6 +69,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   app.addHook('onClose', async () => ctx.close());
   installParsers(app);
   installErrorHandling(app);
+  // hooks first, so they apply to every route mounted below
+  if (ctx.auth) installAuth(app, ctx.auth, config.staticPrefix);
+  mountSessionRoutes(app, ctx.auth, config.staticPrefix);
+  if (ctx.auth) mountAuthRoutes(app, ctx.auth, config.staticPrefix);
+  mountV1(app, ctx);
   const handlers = handlersFor(ctx);
   mountEndpoints(app, ENDPOINTS, handlers, {
     staticPrefix: config.staticPrefix,
