@@ -32,6 +32,7 @@ export class Paged<T> implements AsyncIterable<T> {
   }
 }
 
-export function page<T>(items: T[] | undefined, next: string | undefined): Page<T> {
-  return { items: items ?? [], nextPageToken: next === '' ? undefined : next };
+/** A page from a response; an empty or null token (the /v1 API's) means the last page. */
+export function page<T>(items: T[] | undefined, next: string | null | undefined): Page<T> {
+  return { items: items ?? [], nextPageToken: next === '' || next === null ? undefined : next };
 }

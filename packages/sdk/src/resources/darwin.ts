@@ -25,7 +25,7 @@ interface Envelope<T> {
   status: 'SUCCESS';
   data: T;
   message?: string;
-  next_page_token?: string;
+  next_page_token?: string | null;
 }
 
 const enc = encodeURIComponent;
