@@ -14,10 +14,15 @@ import type { Visibility } from '../search/visibility.js';
 
 
 const RUN_CACHE_MAX = 100_000;
+/** Grants are re-read at least this often, so a changed permission applies within 2 s on every replica. */
+export const GRANT_CACHE_TTL_MS = 1_500;
+const GRANT_CACHE_MAX = 100_000;
 
 export class AccessControl {
   /** run_uuid -> experiment_id never changes, so it is cached. */
   private readonly runExperiments = new Map<string, string>();
+  /** `<kind>:<userId>:<resource>` -> the user's row (null: none), briefly. */
+  private readonly grants = new Map<string, { permission: PermissionName | null; expiresAt: number }>();
 
   constructor(
     private readonly store: AuthStore,
@@ -27,12 +32,27 @@ export class AccessControl {
 
   async experimentPermission(principal: Principal, experimentId: string): Promise<PermissionName> {
     if (principal.isAdmin) return 'MANAGE';
-    return (await this.store.experimentPermission(experimentId, principal.id)) ?? this.defaultPermission;
+    return (await this.grant(`e:${principal.id}:${experimentId}`, () => this.store.experimentPermission(experimentId, principal.id))) ?? this.defaultPermission;
   }
 
   async modelPermission(principal: Principal, name: string): Promise<PermissionName> {
     if (principal.isAdmin) return 'MANAGE';
-    return (await this.store.modelPermission(name, principal.id)) ?? this.defaultPermission;
+    return (await this.grant(`m:${principal.id}:${name}`, () => this.store.modelPermission(name, principal.id))) ?? this.defaultPermission;
+  }
+
+  /** Drops this process's cached grants (called on every grant change made here). */
+  forgetGrants(): void {
+    this.grants.clear();
+  }
+
+  private async grant(key: string, load: () => Promise<PermissionName | undefined>): Promise<PermissionName | undefined> {
+    const now = Date.now();
+    const hit = this.grants.get(key);
+    if (hit && hit.expiresAt > now) return hit.permission ?? undefined;
+    const permission = await load();
+    if (this.grants.size >= GRANT_CACHE_MAX) this.grants.clear();
+    this.grants.set(key, { permission: permission ?? null, expiresAt: now + GRANT_CACHE_TTL_MS });
+    return permission;
   }
 
   async canOnExperiment(principal: Principal, experimentId: string, need: Capability): Promise<boolean> {

@@ -41,6 +41,8 @@ export interface CredentialInput {
 interface Cached {
   readonly principal: Principal;
   readonly expiresAt: number;
+  /** Basic only: the stored hash the password was verified against. */
+  readonly passwordHash?: string | null;
 }
 
 export function sha256Hex(text: string): string {
@@ -59,6 +61,8 @@ export function readCookie(header: string | undefined, name: string): string | u
 export class CredentialVerifier {
   private readonly cacheKey = randomBytes(32);
   private readonly cache = new Map<string, Cached>();
+  /** Verifications in flight, so concurrent requests with one header run one KDF. */
+  private readonly pending = new Map<string, Promise<Authentication>>();
   readonly limiter = new FailureLimiter();
 
   constructor(
@@ -109,18 +113,51 @@ export class CredentialVerifier {
     const key = this.key(`a:${header}`);
     const hit = this.hit(key);
     if (hit) return { kind: 'ok', principal: hit };
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const work = this.verifyBasic(key, value, client).finally(() => this.pending.delete(key));
+    this.pending.set(key, work);
+    return work;
+  }
+
+  /**
+   * After the 2 s an entry lives, the user row is read again: an unchanged hash means the
+   * password that matched it still does, so no KDF runs; a changed or deleted user is verified
+   * from scratch (and fails).
+   */
+  private async verifyBasic(key: string, value: string, client: string): Promise<Authentication> {
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return { kind: 'invalid' };
-    const result = await this.checkPassword(decoded.slice(0, colon), decoded.slice(colon + 1), client);
-    if (result.kind === 'ok') this.remember(key, result.principal);
-    return result;
+    const username = decoded.slice(0, colon);
+    const stale = this.cache.get(key);
+    if (stale?.passwordHash) {
+      const user = await this.store.findUser(username);
+      if (user && user.passwordHash === stale.passwordHash) {
+        const principal = principalOf(user, 'basic');
+        this.remember(key, principal, user.passwordHash);
+        return { kind: 'ok', principal };
+      }
+      this.cache.delete(key);
+    }
+    const retry = this.limiter.retryAfter(username, client);
+    if (retry > 0) return { kind: 'limited', retryAfterSeconds: retry };
+    const user = await this.store.findUser(username);
+    if (!user || !(await verifyPassword(user.passwordHash, decoded.slice(colon + 1)))) {
+      this.limiter.fail(username, client);
+      return { kind: 'invalid' };
+    }
+    this.limiter.succeed(username);
+    const principal = principalOf(user, 'basic');
+    this.remember(key, principal, user.passwordHash);
+    return { kind: 'ok', principal };
   }
 
   private async cached(label: string, load: () => Promise<Principal | undefined>): Promise<Authentication> {
     const key = this.key(label);
     const hit = this.hit(key);
     if (hit) return { kind: 'ok', principal: hit };
+    this.cache.delete(key);
     const principal = await load();
     if (!principal) return { kind: 'invalid' };
     this.remember(key, principal);
@@ -161,23 +198,20 @@ export class CredentialVerifier {
     return createHmac('sha256', this.cacheKey).update(label).digest('base64');
   }
 
+  /** A live entry; an expired one stays for verifyBasic's cheap re-check. */
   private hit(key: string): Principal | undefined {
     const entry = this.cache.get(key);
-    if (!entry) return undefined;
-    if (entry.expiresAt <= this.now()) {
-      this.cache.delete(key);
-      return undefined;
-    }
+    if (!entry || entry.expiresAt <= this.now()) return undefined;
     return entry.principal;
   }
 
-  private remember(key: string, principal: Principal): void {
+  private remember(key: string, principal: Principal, passwordHash?: string | null): void {
     if (this.cache.size >= CACHE_MAX_ENTRIES) {
       const now = this.now();
       for (const [k, v] of this.cache) if (v.expiresAt <= now) this.cache.delete(k);
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
     }
-    this.cache.set(key, { principal, expiresAt: this.now() + CACHE_TTL_MS });
+    this.cache.set(key, { principal, expiresAt: this.now() + CACHE_TTL_MS, passwordHash });
   }
 }
 

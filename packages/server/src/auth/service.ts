@@ -190,6 +190,7 @@ export class AuthService {
   async experimentCreated(experimentId: string, creator: Principal): Promise<void> {
     await this.store.deleteAllExperimentPermissions(experimentId);
     await this.store.setExperimentPermission(experimentId, creator.id, 'MANAGE');
+    this.access.forgetGrants();
   }
 
   /**
@@ -203,11 +204,13 @@ export class AuthService {
 
   async experimentRestored(experimentId: string, by: Principal): Promise<void> {
     if ((await this.store.listExperimentPermissions(experimentId)).length === 0) await this.store.setExperimentPermission(experimentId, by.id, 'MANAGE');
+    this.access.forgetGrants();
   }
 
   async modelCreated(name: string, creator: Principal): Promise<void> {
     await this.store.deleteAllModelPermissions(name);
     await this.store.setModelPermission(name, creator.id, 'MANAGE');
+    this.access.forgetGrants();
   }
 
   /**
@@ -235,6 +238,7 @@ export class AuthService {
       case 'POST /mlflow/registered-models/rename': {
         const v = values();
         if (typeof v.name === 'string' && typeof v.new_name === 'string') await this.store.renameModelPermissions(v.name, v.new_name);
+        this.access.forgetGrants();
         return;
       }
       case 'DELETE /mlflow/registered-models/delete': {
@@ -324,6 +328,8 @@ export class AuthService {
   // ---- audit
 
   async audit(by: Principal | undefined, action: string, target: string, client: string): Promise<void> {
+    // every change made here is audited: cached grants of this process go with it
+    this.access.forgetGrants();
     await this.store.appendAudit({ time: Date.now(), username: by?.username ?? null, action, target: target.slice(0, 1000), client: client.slice(0, 255) });
   }
 
