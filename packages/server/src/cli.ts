@@ -26,6 +26,9 @@ Commands:
                            --app-name basic-auth
                            --expose-prometheus DIR
                            --init-bucket                create/verify the s3:// destination's bucket first
+                           --fail-fast                  exit at once when the database is unreachable
+                                                        (default: retry with backoff, DARWIN_STARTUP_RETRY_MS)
+                           --log-level LEVEL            info (default), warn, error, debug, silent; JSON lines on stdout
                            (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)
   gc [options]           Permanently delete deleted runs/experiments and their artifacts (\`darwin-mlflow gc --help\`).
   s3 init [s3://B/P]     Create the artifact bucket when missing and verify write access.
@@ -82,7 +85,8 @@ async function dbCommand(args: readonly string[]): Promise<number> {
     console.error('Usage: darwin-mlflow db upgrade <database-uri>');
     return 2;
   }
-  const database = Database.open(uri);
+  // migrations may rewrite big tables: no statement timeout
+  const database = Database.open(uri, { pool: { size: 2, queryTimeoutMs: 24 * 3600 * 1000 } });
   try {
     const { from, to } = await upgradeDatabase(database);
     console.log(from === to ? `${redact(uri)} is already at revision ${to}.` : `Upgraded ${redact(uri)} from ${from ?? 'an empty database'} to ${to}.`);

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { parseFlags } from './flags.js';
 import type { FlagSpec } from './flags.js';
 import { isDatabaseUri } from '../db/backendUri.js';
+import { loadOperationsConfig } from './operations.js';
+import type { OperationsConfig } from './operations.js';
 
 export interface ServerConfig {
   readonly backendStoreUri: string;
@@ -38,6 +40,8 @@ export interface ServerConfig {
   readonly deploymentsTimeoutMs?: number;
   /** --init-bucket: create the s3:// artifacts destination's bucket when missing and verify write access at startup. */
   readonly initBucket?: boolean;
+  /** Timeouts, retries, limits and logging of a production deployment (./operations.ts). */
+  readonly operations: OperationsConfig;
 }
 
 export const SERVER_FLAGS: readonly FlagSpec[] = [
@@ -55,6 +59,9 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'expose-prometheus', kind: 'string' },
   // Darwin: create/verify the S3 bucket of --artifacts-destination before serving
   { name: 'init-bucket', kind: 'boolean' },
+  // Darwin: exit at once when the database is unreachable at start-up instead of retrying
+  { name: 'fail-fast', kind: 'boolean' },
+  { name: 'log-level', kind: 'string' },
   // accepted and ignored so existing start scripts keep working
   { name: 'dev', kind: 'boolean' },
   { name: 'gunicorn-opts', kind: 'string' },
@@ -131,6 +138,8 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     + integer(nonEmpty(env.MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW) ?? '0', 'MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW', 0, 1000, problems);
   const deploymentsTimeoutMs =
     integer(nonEmpty(env.MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT) ?? '120', 'MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT', 1, 3600, problems) * 1000;
+  const logLevel = values.get('log-level');
+  const operations = loadOperationsConfig(env, { failFast: values.get('fail-fast') === true, logLevel: typeof logLevel === 'string' ? logLevel : undefined }, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
@@ -153,6 +162,7 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     deploymentsTarget: nonEmpty(env.MLFLOW_DEPLOYMENTS_TARGET?.trim()),
     deploymentsTimeoutMs,
     initBucket: values.get('init-bucket') === true,
+    operations,
   });
 }
 
