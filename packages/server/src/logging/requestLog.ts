@@ -7,7 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
-const INCOMING_ID = /^[A-Za-z0-9._:\-]{1,128}$/;
+/** Probes and scrapes arrive every few seconds: logged at debug level only. */
+const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics', '/version']);
+const INCOMING_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function requestIdOf(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
@@ -34,6 +36,7 @@ export function installRequestLogging(app: FastifyInstance): void {
       user: userOf(request),
     };
     if (reply.statusCode >= 500) request.log.warn(line, 'request failed');
+    else if (QUIET_ROUTES.has(line.route)) request.log.debug(line, 'request');
     else request.log.info(line, 'request');
   });
 }

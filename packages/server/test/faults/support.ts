@@ -28,9 +28,10 @@ export interface ListeningServer {
   close(): Promise<void>;
 }
 
+/** `{dir}` in `backendUri` stands for the server's own temporary directory (removed on close). */
 export async function listenOn(backendUri: string, args: string[] = [], env: Record<string, string> = {}): Promise<ListeningServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-faults-'));
-  const config = loadServerConfig(['--backend-store-uri', backendUri, '--artifacts-destination', path.join(dir, 'artifacts'), ...args], { ...FAST_TIMEOUTS, ...env }, dir);
+  const config = loadServerConfig(['--backend-store-uri', backendUri.replace('{dir}', dir), '--artifacts-destination', path.join(dir, 'artifacts'), ...args], { ...FAST_TIMEOUTS, ...env }, dir);
   const app = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
