@@ -32,7 +32,8 @@ Commands:
                            (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)
   gc [options]           Permanently delete deleted runs/experiments and their artifacts (\`darwin-mlflow gc --help\`).
   s3 init [s3://B/P]     Create the artifact bucket when missing and verify write access.
-  db upgrade URI         Migrate a database from any MLflow 2.x schema revision to 2.12.2's head.
+  db upgrade [URI]       Migrate a database from any MLflow 2.x schema revision to 2.12.2's head
+                         (default URI: the server's, from MLFLOW_BACKEND_STORE_URI or the Darwin variables).
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -49,7 +50,7 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
       case 's3':
         return await (await artifactCommands()).s3Command(rest, env);
       case 'db':
-        return await dbCommand(rest);
+        return await dbCommand(rest, env);
       case undefined:
       case '--help':
       case 'help':
@@ -79,12 +80,14 @@ function usage(code: number): number {
   return code;
 }
 
-async function dbCommand(args: readonly string[]): Promise<number> {
-  const [sub, uri, ...extra] = args;
-  if (sub !== 'upgrade' || uri === undefined || extra.length > 0) {
-    console.error('Usage: darwin-mlflow db upgrade <database-uri>');
+/** `db upgrade [URI]`: without a URI, the server's own backend store from the environment. */
+async function dbCommand(args: readonly string[], env: Env): Promise<number> {
+  const [sub, given, ...extra] = args;
+  if (sub !== 'upgrade' || extra.length > 0) {
+    console.error('Usage: darwin-mlflow db upgrade [<database-uri>]   (default: MLFLOW_BACKEND_STORE_URI or the Darwin MySQL variables)');
     return 2;
   }
+  const uri = given ?? loadServerConfig([], env).backendStoreUri;
   // migrations may rewrite big tables: no statement timeout
   const database = Database.open(uri, { pool: { size: 2, queryTimeoutMs: 24 * 3600 * 1000 } });
   try {
