@@ -62,8 +62,8 @@ export function installPrometheus(app: FastifyInstance, version: string, directo
 
 /**
  * Ours, beside MLflow's: latency per route pattern, error responses by MLflow error code,
- * database pool use, and artifact bytes in and out (bytes on the connection while an artifact
- * request was served, headers included; a connection serves one request at a time).
+ * database pool use, and artifact bytes in and out (bytes on the connection since its previous
+ * response, headers included; a connection serves one request at a time).
  */
 function installDarwinMetrics(app: FastifyInstance, registry: Registry, gauges: ProcessGauges): void {
   const routeDuration = new Histogram({
@@ -87,21 +87,22 @@ function installDarwinMetrics(app: FastifyInstance, registry: Registry, gauges: 
       this.set({ state: 'waiting' }, usage.waiting);
     },
   });
-  const startBytes = new WeakMap<object, { read: number; written: number }>();
-  app.addHook('onRequest', async (request: FastifyRequest) => {
-    const socket = request.raw.socket;
-    if (socket && ARTIFACT_ROUTE.test(request.url)) startBytes.set(request.raw, { read: socket.bytesRead, written: socket.bytesWritten });
-  });
+  // a connection serves one request at a time: what it read and wrote since the previous
+  // response on it belongs to this request (headers included)
+  const seen = new WeakMap<object, { read: number; written: number }>();
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     if (!EXCLUDED.has(route)) routeDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const code = errorCodeOf(reply);
     if (code !== undefined) errors.inc({ error_code: code, status: String(reply.statusCode) });
-    const start = startBytes.get(request.raw);
     const socket = request.raw.socket;
-    if (start && socket) {
-      artifactBytes.inc({ direction: 'in' }, Math.max(0, socket.bytesRead - start.read));
-      artifactBytes.inc({ direction: 'out' }, Math.max(0, socket.bytesWritten - start.written));
+    if (!socket) return;
+    const before = seen.get(socket) ?? { read: 0, written: 0 };
+    const now = { read: socket.bytesRead, written: socket.bytesWritten };
+    seen.set(socket, now);
+    if (ARTIFACT_ROUTE.test(request.url)) {
+      artifactBytes.inc({ direction: 'in' }, Math.max(0, now.read - before.read));
+      artifactBytes.inc({ direction: 'out' }, Math.max(0, now.written - before.written));
     }
   });
 }
