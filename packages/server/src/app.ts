@@ -28,6 +28,9 @@ import { timedServerFactory } from './http/nodeServer.js';
 import type { Logger } from './logging/logger.js';
 import { installRequestLogging, requestIdOf } from './logging/requestLog.js';
 import type { ReadinessChecks } from './health/routes.js';
+import { installAuth } from './auth/enforce.js';
+import { mountAuthRoutes, mountSessionRoutes } from './auth/routes.js';
+import { mountV1 } from './v1/routes.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
@@ -44,6 +47,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Skip schema creation and the default experiment (the primary process did it). */
   skipInitialization?: boolean;
+  /** Where start-up notices go (the generated admin password); console.log by default. */
+  log?: (line: string) => void;
 }
 
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -51,6 +56,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   try {
     if (!options.skipInitialization) await initializeBackend(ctx.database, config);
     if (!options.skipInitialization) await ctx.registry.initialize();
+    if (!options.skipInitialization) await ctx.auth?.initialize(options.log);
   } catch (err) {
     await ctx.close();
     throw err;
@@ -77,6 +83,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   installConcurrencyLimits(app, config.operations.limits);
   installParsers(app);
   installErrorHandling(app, ctx);
+  // hooks first, so they apply to every route mounted below
+  if (ctx.auth) installAuth(app, ctx.auth, config.staticPrefix);
+  mountSessionRoutes(app, ctx.auth, config.staticPrefix);
+  if (ctx.auth) mountAuthRoutes(app, ctx.auth, config.staticPrefix);
+  mountV1(app, ctx);
   const handlers = handlersFor(ctx);
   mountEndpoints(app, ENDPOINTS, handlers, {
     staticPrefix: config.staticPrefix,

@@ -10,6 +10,7 @@ import { Database } from './db/database.js';
 import { redact } from './db/backendUri.js';
 import { initializeBackend } from './db/initialize.js';
 import { initializeRegistryStore } from './registry/index.js';
+import { AuthService } from './auth/service.js';
 import type { Logger } from './logging/logger.js';
 
 const FIRST_DELAY_MS = 500;
@@ -24,24 +25,32 @@ export async function initializeWithRetries(config: ServerConfig, log: Logger): 
   for (let attempt = 1; ; attempt++) {
     const outcome = await initializeOnce(config);
     if (outcome === undefined) return;
-    const { err, unreachable } = outcome;
+    const { err, unreachable, what, uri } = outcome;
     const detail = err instanceof Error ? err.message : String(err);
     const retry = unreachable && !failFast && Date.now() + delay <= giveUpAt;
     if (!retry) {
       const why = unreachable && !failFast ? ` (gave up after ${attempt} attempts in ${Math.round(startupRetryMs / 1000)} s)` : '';
-      throw new Error(`Cannot use the backend store ${redact(config.backendStoreUri)}: ${detail}${why}`, { cause: err });
+      throw new Error(`Cannot use the ${what} ${redact(uri)}: ${detail}${why}`, { cause: err });
     }
     log.warn(
       { attempt, retry_in_ms: delay, give_up_in_ms: giveUpAt - Date.now() },
-      `Database ${redact(config.backendStoreUri)} is not reachable yet (${detail}); retrying in ${(delay / 1000).toFixed(1)} s. Use --fail-fast to exit instead.`,
+      `Database ${redact(uri)} is not reachable yet (${detail}); retrying in ${(delay / 1000).toFixed(1)} s. Use --fail-fast to exit instead.`,
     );
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, MAX_DELAY_MS);
   }
 }
 
-/** One attempt: undefined when done, else the error and whether it means "unreachable". */
-async function initializeOnce(config: ServerConfig): Promise<{ err: unknown; unreachable: boolean } | undefined> {
+interface FailedAttempt {
+  err: unknown;
+  /** The database could not be reached (worth waiting for), rather than refused what we asked. */
+  unreachable: boolean;
+  what: 'backend store' | 'auth database';
+  uri: string;
+}
+
+/** One attempt: undefined when done, else what failed and whether it means "unreachable". */
+async function initializeOnce(config: ServerConfig): Promise<FailedAttempt | undefined> {
   const t = config.operations.database;
   const pool = { size: 2, connectTimeoutMs: t.connectMs, acquireTimeoutMs: t.acquireMs, queryTimeoutMs: MIGRATION_QUERY_TIMEOUT_MS };
   let database: Database | undefined;
@@ -49,11 +58,27 @@ async function initializeOnce(config: ServerConfig): Promise<{ err: unknown; unr
     database = Database.open(config.backendStoreUri, { pool, cwd: config.cwd });
     await initializeBackend(database, config);
     await initializeRegistryStore(config);
+  } catch (err) {
+    const unreachable = database?.classify(err) === 'unavailable';
+    await database?.close().catch(() => undefined);
+    return { err, unreachable, what: 'backend store', uri: config.backendStoreUri };
+  }
+  try {
+    if (config.auth) await initializeAuth(config.auth, database, config.cwd);
     return undefined;
   } catch (err) {
-    const kind = database?.classify(err);
-    return { err, unreachable: kind === 'unavailable' };
+    const unreachable = database.classify(err) === 'unavailable';
+    return { err, unreachable, what: 'auth database', uri: config.auth?.databaseUri ?? config.backendStoreUri };
   } finally {
-    await database?.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+  }
+}
+
+async function initializeAuth(authConfig: NonNullable<ServerConfig['auth']>, tracking: Database, cwd: string): Promise<void> {
+  const auth = AuthService.open(authConfig, tracking, { cwd });
+  try {
+    await auth.initialize();
+  } finally {
+    await auth.close();
   }
 }

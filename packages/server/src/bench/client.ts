@@ -23,7 +23,7 @@ export class HttpClient {
   private next = 0;
 
   /** Several base URLs (replicas): requests go to each in turn. */
-  constructor(baseUrl: string | readonly string[], maxSockets: number) {
+  constructor(baseUrl: string | readonly string[], maxSockets: number, private readonly authorization?: string) {
     this.targets = (typeof baseUrl === 'string' ? [baseUrl] : baseUrl).map((u) => {
       const url = new URL(u);
       return { host: url.hostname, port: Number(url.port || 80) };
@@ -46,7 +46,7 @@ export class HttpClient {
 
   private send(method: string, path: string, payload: string | undefined): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const headers: http.OutgoingHttpHeaders = {};
+      const headers: http.OutgoingHttpHeaders = this.authorization ? { authorization: this.authorization } : {};
       if (payload !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(payload);

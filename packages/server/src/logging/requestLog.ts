@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestAuth } from '../auth/requestAuth.js';
 
 /** Probes and scrapes arrive every few seconds: logged at debug level only. */
 const QUIET_ROUTES = new Set(['/health', '/ready', '/metrics', '/version']);
@@ -17,10 +18,9 @@ export function requestIdOf(req: IncomingMessage): string {
   return value !== undefined && INCOMING_ID.test(value) ? value : randomUUID();
 }
 
-/** The authenticated user once the auth layer has set one (`request.user`), else undefined. */
+/** The authenticated user (auth on), else undefined; never the credentials. */
 function userOf(request: FastifyRequest): string | undefined {
-  const user = (request as unknown as { user?: { username?: unknown } }).user;
-  return typeof user?.username === 'string' ? user.username : undefined;
+  return requestAuth(request)?.principal.username;
 }
 
 export function installRequestLogging(app: FastifyInstance): void {

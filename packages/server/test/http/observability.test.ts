@@ -89,3 +89,34 @@ describe('request logs and metrics', () => {
     expect(text).toMatch(/mlflow_http_request_total\{method="GET",status="200"\}/);
   });
 });
+
+describe('request logs with authentication on', () => {
+  it('name the authenticated user, never the password', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-observe-auth-'));
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+        done();
+      },
+    });
+    const ini = path.join(dir, 'auth.ini');
+    fs.writeFileSync(ini, `[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///${dir}/auth.db\nadmin_username = ops-admin\nadmin_password = pw-not-in-logs-1234\n`);
+    const config = loadServerConfig(['--backend-store-uri', `sqlite:///${dir}/db.sqlite`, '--artifacts-destination', `${dir}/artifacts`, '--app-name', 'basic-auth'], { MLFLOW_AUTH_CONFIG_PATH: ini }, dir);
+    const app = await buildApp(config, { logger: createLogger('info', sink), log: () => undefined });
+    try {
+      const res = await app.inject({
+        method: 'GET',
+        url: `${API}/experiments/get?experiment_id=0`,
+        headers: { authorization: `Basic ${Buffer.from('ops-admin:pw-not-in-logs-1234').toString('base64')}` },
+      });
+      expect(res.statusCode).toBe(200);
+      const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((r) => r.route === '/api/2.0/mlflow/experiments/get');
+      expect(line).toMatchObject({ user: 'ops-admin', status: 200 });
+      expect(lines.join('\n')).not.toContain('pw-not-in-logs-1234');
+    } finally {
+      await app.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

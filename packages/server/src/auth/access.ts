@@ -1,0 +1,86 @@
+/**
+ * Authorization decisions: a caller's effective permission on an experiment (runs inherit it)
+ * or a registered model — their row if any, else the configured default; admins hold MANAGE on
+ * everything — and the visibility filters that searches apply in SQL. Each check costs at most one
+ * indexed query on the auth database (plus, for a run, one cached lookup of its experiment).
+ */
+import { MlflowError } from '@darwin-mlflow/contract';
+import type { Database } from '../db/database.js';
+import { allows } from './permissions.js';
+import type { Capability, PermissionName } from './permissions.js';
+import type { Principal } from './credentials.js';
+import type { AuthStore } from './store.js';
+import type { Visibility } from '../search/visibility.js';
+
+
+const RUN_CACHE_MAX = 100_000;
+
+export class AccessControl {
+  /** run_uuid -> experiment_id never changes, so it is cached. */
+  private readonly runExperiments = new Map<string, string>();
+
+  constructor(
+    private readonly store: AuthStore,
+    private readonly tracking: Database,
+    readonly defaultPermission: PermissionName,
+  ) {}
+
+  async experimentPermission(principal: Principal, experimentId: string): Promise<PermissionName> {
+    if (principal.isAdmin) return 'MANAGE';
+    return (await this.store.experimentPermission(experimentId, principal.id)) ?? this.defaultPermission;
+  }
+
+  async modelPermission(principal: Principal, name: string): Promise<PermissionName> {
+    if (principal.isAdmin) return 'MANAGE';
+    return (await this.store.modelPermission(name, principal.id)) ?? this.defaultPermission;
+  }
+
+  async canOnExperiment(principal: Principal, experimentId: string, need: Capability): Promise<boolean> {
+    return allows(await this.experimentPermission(principal, experimentId), need);
+  }
+
+  async canOnModel(principal: Principal, name: string, need: Capability): Promise<boolean> {
+    return allows(await this.modelPermission(principal, name), need);
+  }
+
+  async canOnRun(principal: Principal, runId: string, need: Capability): Promise<boolean> {
+    if (principal.isAdmin) return true;
+    return this.canOnExperiment(principal, await this.runExperimentId(runId), need);
+  }
+
+  async experimentVisibility(principal: Principal): Promise<Visibility | undefined> {
+    if (principal.isAdmin) return undefined;
+    const rows = await this.store.listExperimentPermissionsOfUser(principal.id);
+    return visibility(rows.map((r) => [r.experimentId, r.permission]), this.defaultPermission);
+  }
+
+  async modelVisibility(principal: Principal): Promise<Visibility | undefined> {
+    if (principal.isAdmin) return undefined;
+    const rows = await this.store.listModelPermissionsOfUser(principal.id);
+    return visibility(rows.map((r) => [r.name, r.permission]), this.defaultPermission);
+  }
+
+  /** The run's experiment; 404 as MLflow's get_run when there is no such run. */
+  async runExperimentId(runId: string): Promise<string> {
+    const cached = this.runExperiments.get(runId);
+    if (cached !== undefined) return cached;
+    const row = await this.tracking.read((db) => db.selectFrom('runs').select('experiment_id').where('run_uuid', '=', runId).executeTakeFirst());
+    if (!row || row.experiment_id === null) throw MlflowError.notFound(`Run with id=${runId} not found`);
+    const id = String(row.experiment_id);
+    if (this.runExperiments.size >= RUN_CACHE_MAX) this.runExperiments.clear();
+    this.runExperiments.set(runId, id);
+    return id;
+  }
+
+  /** MLflow's basic-auth lookup for experiments/get-by-name. */
+  async experimentIdByName(name: string): Promise<string> {
+    const row = await this.tracking.read((db) => db.selectFrom('experiments').select('experiment_id').where('name', '=', name).executeTakeFirst());
+    if (!row) throw MlflowError.notFound(`Could not find experiment with name ${name}`);
+    return String(row.experiment_id);
+  }
+}
+
+function visibility(rows: Array<[string, PermissionName]>, fallback: PermissionName): Visibility {
+  if (allows(fallback, 'read')) return { deny: rows.filter(([, p]) => !allows(p, 'read')).map(([id]) => id) };
+  return { allow: rows.filter(([, p]) => allows(p, 'read')).map(([id]) => id) };
+}
