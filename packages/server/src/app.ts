@@ -3,8 +3,8 @@
  * catalogue under /api/2.0 and /ajax-api/2.0, MLflow's transport rules and error envelope.
  */
 import { ENDPOINTS, MlflowError, loggedModels } from '@darwin-mlflow/contract';
-import Fastify from 'fastify';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config/serverConfig.js';
 import { createContext } from './context.js';
 import type { AppContext } from './context.js';
@@ -25,6 +25,12 @@ import { artifactListRoutes } from './tracking/routes/artifacts.js';
 import { loggedModelRoutes } from './tracking/routes/loggedModels.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
+import { mountHealthRoutes } from './health/routes.js';
+import { installConcurrencyLimits } from './http/limits.js';
+import { timedServerFactory } from './http/nodeServer.js';
+import type { Logger } from './logging/logger.js';
+import { installRequestLogging, requestIdOf } from './logging/requestLog.js';
+import type { ReadinessChecks } from './health/routes.js';
 import { installAuth } from './auth/enforce.js';
 import { mountAuthRoutes, mountSessionRoutes } from './auth/routes.js';
 import { mountV1 } from './v1/routes.js';
@@ -40,7 +46,8 @@ This build serves no web UI. Point an MLflow client at this address, e.g.
 const JSON_BODY_LIMIT = 64 * 1024 * 1024;
 
 export interface BuildOptions {
-  logger?: boolean;
+  /** A JSON logger (../logging/logger.ts) for request and error logs; none by default (tests). */
+  logger?: Logger;
   /** Skip schema creation and the default experiment (the primary process did it). */
   skipInitialization?: boolean;
   /** Where start-up notices go (the generated admin password); console.log by default. */
@@ -59,7 +66,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     throw err;
   }
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
+    // one line per request of our own (../logging/requestLog.ts) instead of Fastify's two
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: requestIdOf,
+    serverFactory: timedServerFactory(config.operations.http),
     bodyLimit: JSON_BODY_LIMIT,
     routerOptions: {
       maxParamLength: 10_000,
@@ -71,8 +82,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   });
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => ctx.close());
+  installRequestLogging(app);
+  if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus, { poolUsage: () => ctx.database.poolUsage() });
+  installConcurrencyLimits(app, config.operations.limits);
   installParsers(app);
-  installErrorHandling(app);
+  installErrorHandling(app, ctx);
   // hooks first, so they apply to every route mounted below
   if (ctx.auth) installAuth(app, ctx.auth, config.staticPrefix);
   mountSessionRoutes(app, ctx.auth, config.staticPrefix);
@@ -98,13 +112,21 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
       return (await ctx.loggedModels.get(modelId)).artifact_location;
     },
   });
-  if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus);
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });
-  app.get('/health', async (_req, reply) => reply.type('text/html; charset=utf-8').send('OK'));
+  mountHealthRoutes(app, readinessChecks(ctx));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
   // MLflow answers `/` with a plain-text explanation when its UI build is absent, as ours is
   app.get(`${config.staticPrefix}/`, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(NO_UI_TEXT));
   return app;
+}
+
+function readinessChecks(ctx: AppContext): ReadinessChecks {
+  const { config } = ctx;
+  return {
+    ...(config.artifactsOnly ? {} : { database: () => ctx.database.ping() }),
+    ...(!config.artifactsOnly && ctx.registry.database !== ctx.database ? { registry_database: () => ctx.registry.database.ping() } : {}),
+    ...(config.serveArtifacts ? { artifact_store: () => ctx.artifacts.probeStore() } : {}),
+  };
 }
 
 function handlersFor(ctx: AppContext): HandlerMap {
@@ -125,9 +147,14 @@ function installParsers(app: FastifyInstance): void {
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 }
 
-function installErrorHandling(app: FastifyInstance): void {
+function installErrorHandling(app: FastifyInstance, ctx: AppContext): void {
+  // a driver error that escaped a store's translation still means 503 when the database is down
+  const unavailable = (err: unknown) => {
+    const kind = ctx.database.classify(err);
+    return kind === 'unavailable' || kind === 'transient' || ctx.registry.database.classify(err) === 'unavailable';
+  };
   app.setErrorHandler((err, request, reply) => {
-    const mlflowError = toMlflowError(err, request);
+    const mlflowError = toMlflowError(err, request, unavailable);
     return sendError(reply, mlflowError, statusFor(err, mlflowError));
   });
   app.setNotFoundHandler((request, reply) => {

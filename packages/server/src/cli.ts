@@ -29,10 +29,14 @@ Commands:
                            --expose-prometheus DIR
                            --init-bucket                create/verify the s3:// destination's bucket first
                            --new-db-schema 3.x|2.12.2   schema head for an empty database (default 3.x)
+                           --fail-fast                  exit at once when the database is unreachable
+                                                        (default: retry with backoff, DARWIN_STARTUP_RETRY_MS)
+                           --log-level LEVEL            info (default), warn, error, debug, silent; JSON lines on stdout
                            (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)
   gc [options]           Permanently delete deleted runs/experiments and their artifacts (\`darwin-mlflow gc --help\`).
   s3 init [s3://B/P]     Create the artifact bucket when missing and verify write access.
-  db upgrade URI         Migrate a database from any MLflow 2.x or 3.x schema revision to MLflow 3.x's head.
+  db upgrade [URI]       Migrate a database from any MLflow 2.x or 3.x schema revision to MLflow 3.x's head
+                         (default URI: the server's, from MLFLOW_BACKEND_STORE_URI or the Darwin variables).
 
 Client commands (from darwin-mlflow-sdk; \`darwin-mlflow <command> --help\`):
   experiments, runs, metrics, artifacts, models   everyday tracking and registry tasks
@@ -54,7 +58,7 @@ export async function main(argv: readonly string[], env: Env): Promise<number> {
       case 's3':
         return await (await artifactCommands()).s3Command(rest, env);
       case 'db':
-        return await dbCommand(rest);
+        return await dbCommand(rest, env);
       case undefined:
       case '--help':
       case 'help':
@@ -84,13 +88,16 @@ function usage(code: number): number {
   return code;
 }
 
-async function dbCommand(args: readonly string[]): Promise<number> {
-  const [sub, uri, ...extra] = args;
-  if (sub !== 'upgrade' || uri === undefined || extra.length > 0) {
-    console.error('Usage: darwin-mlflow db upgrade <database-uri>');
+/** `db upgrade [URI]`: without a URI, the server's own backend store from the environment. */
+async function dbCommand(args: readonly string[], env: Env): Promise<number> {
+  const [sub, given, ...extra] = args;
+  if (sub !== 'upgrade' || extra.length > 0) {
+    console.error('Usage: darwin-mlflow db upgrade [<database-uri>]   (default: MLFLOW_BACKEND_STORE_URI or the Darwin MySQL variables)');
     return 2;
   }
-  const database = Database.open(uri);
+  const uri = given ?? loadServerConfig([], env).backendStoreUri;
+  // migrations may rewrite big tables: no statement timeout
+  const database = Database.open(uri, { pool: { size: 2, queryTimeoutMs: 24 * 3600 * 1000 } });
   try {
     const { from, to } = await upgradeDatabase(database);
     console.log(from === to ? `${redact(uri)} is already at revision ${to}.` : `Upgraded ${redact(uri)} from ${from ?? 'an empty database'} to ${to}.`);

@@ -1,6 +1,7 @@
 /** Builds the stores and services of one server process from its configuration. */
 import type { ServerConfig } from './config/serverConfig.js';
 import { Database } from './db/database.js';
+import type { PoolOptions } from './db/dialects/types.js';
 import { ExperimentStore } from './tracking/store/experiments.js';
 import { RunStore } from './tracking/store/runs.js';
 import { ExperimentService } from './tracking/service/experiments.js';
@@ -40,8 +41,14 @@ export interface AppContext {
   close(): Promise<void>;
 }
 
+/** Pool size and every database timeout of the configuration. */
+export function poolOptions(config: ServerConfig, size = config.poolSize): PoolOptions {
+  const t = config.operations.database;
+  return { size, connectTimeoutMs: t.connectMs, acquireTimeoutMs: t.acquireMs, queryTimeoutMs: t.queryMs };
+}
+
 export function createContext(config: ServerConfig): AppContext {
-  const database = Database.open(config.backendStoreUri, { pool: { size: config.poolSize }, cwd: config.cwd });
+  const database = Database.open(config.backendStoreUri, { pool: poolOptions(config), cwd: config.cwd });
   const experimentStore = new ExperimentStore(database, config.defaultArtifactRoot);
   const runStore = new RunStore(database);
   const loggedModelStore = new LoggedModelStore(database);
@@ -74,7 +81,7 @@ export function createContext(config: ServerConfig): AppContext {
 function createRegistry(config: ServerConfig, database: Database, runStore: RunStore, loggedModels: LoggedModelStore): Registry {
   const shared = config.registryStoreUri === config.backendStoreUri;
   return new Registry({
-    database: shared ? database : Database.open(config.registryStoreUri, { pool: { size: config.poolSize }, cwd: config.cwd }),
+    database: shared ? database : Database.open(config.registryStoreUri, { pool: poolOptions(config), cwd: config.cwd }),
     ownsDatabase: !shared,
     runArtifactUri: async (runId) => (await runStore.getRun(runId)).info.artifact_uri,
     cwd: config.cwd,

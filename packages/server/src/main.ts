@@ -1,106 +1,72 @@
 /**
- * Starts the server: initialises the database once, then serves from one process or, with
- * --workers N > 1, from N cluster workers sharing the port (the server keeps no state of its
- * own, so workers, like replicas, only share the database and the artifact store).
+ * Starts the server: initialises the database once (retrying while it is unreachable, see
+ * ./startup.ts), then serves from one process or, with --workers N > 1, from N cluster workers
+ * sharing the port (the server keeps no state of its own, so workers, like replicas, only share
+ * the database and the artifact store). SIGTERM drains and exits (./shutdown.ts).
  */
 import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config/serverConfig.js';
-import { Database } from './db/database.js';
-import { redact } from './db/backendUri.js';
-import { initializeBackend } from './db/initialize.js';
+import { createLogger } from './logging/logger.js';
+import type { Logger } from './logging/logger.js';
 import { servePrometheusAggregation } from './metrics/prometheus.js';
-import { initializeRegistryStore } from './registry/index.js';
-import { AuthService } from './auth/service.js';
+import { waitForShutdown } from './shutdown.js';
+import { initializeWithRetries } from './startup.js';
+
+/** Handles that outlive a clean shutdown (a stuck socket) must not keep the process up. */
+const EXIT_GRACE_MS = 3000;
 
 export async function runServer(config: ServerConfig): Promise<number> {
+  const log = createLogger(config.operations.logLevel);
   if (cluster.isPrimary) {
-    await initializeOnce(config);
-    if (config.workers > 1) return superviseWorkers(config);
+    await initializeWithRetries(config, log);
+    if (config.workers > 1) return superviseWorkers(config, log);
   }
   // the primary of a cluster only supervises: it never loads the application itself
   const { buildApp } = await import('./app.js');
-  const app = await buildApp(config, { skipInitialization: true });
+  const app = await buildApp(config, { skipInitialization: true, logger: log });
   await listen(app, config);
-  const code = await waitForShutdown(app);
+  const code = await waitForShutdown(app, config.operations.shutdownTimeoutMs, log);
   // a worker's IPC channel to the primary would keep it alive after the server closed
   cluster.worker?.disconnect();
+  setTimeout(() => process.exit(code), EXIT_GRACE_MS).unref();
   return code;
-}
-
-async function initializeOnce(config: ServerConfig): Promise<void> {
-  let database: Database | undefined;
-  try {
-    database = Database.open(config.backendStoreUri, { pool: { size: 2 }, cwd: config.cwd });
-    await initializeBackend(database, config);
-    await initializeRegistryStore(config);
-    if (config.auth) await initializeAuth(config.auth, database, config.cwd);
-  } catch (err) {
-    if (err instanceof AuthInitError) throw err;
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new Error(`Cannot use the backend store ${redact(config.backendStoreUri)}: ${detail}`, { cause: err });
-  } finally {
-    await database?.close();
-  }
-}
-
-class AuthInitError extends Error {}
-
-async function initializeAuth(authConfig: NonNullable<ServerConfig['auth']>, tracking: Database, cwd: string): Promise<void> {
-  const auth = AuthService.open(authConfig, tracking, { cwd });
-  try {
-    await auth.initialize();
-  } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
-    throw new AuthInitError(`Cannot use the auth database ${redact(authConfig.databaseUri)}: ${detail}`, { cause: err });
-  } finally {
-    await auth.close();
-  }
 }
 
 async function listen(app: FastifyInstance, config: ServerConfig): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
+  // plain text as well: scripts and tests wait for this line
   if (cluster.isPrimary) console.log(`Darwin MLflow server listening at ${address}`);
 }
 
-function superviseWorkers(config: ServerConfig): Promise<number> {
+function superviseWorkers(config: ServerConfig, log: Logger): Promise<number> {
   return new Promise((resolve) => {
     let stopping = false;
+    let worst = 0;
     if (config.exposePrometheus) servePrometheusAggregation();
     let listening = 0;
-    cluster.on('listening', () => {
+    cluster.on('listening', (_worker, address) => {
       if (++listening === config.workers) {
-        console.log(`Darwin MLflow server listening at http://${config.host}:${config.port} with ${config.workers} workers`);
+        console.log(`Darwin MLflow server listening at http://${config.host}:${address.port} with ${config.workers} workers`);
       }
     });
     for (let i = 0; i < config.workers; i++) cluster.fork();
     let running = config.workers;
     cluster.on('exit', (worker, code) => {
       if (stopping) {
-        if (--running === 0) resolve(0);
+        worst = Math.max(worst, code ?? 1);
+        if (--running === 0) resolve(worst);
         return;
       }
-      console.error(`worker ${worker.process.pid} exited with code ${code}; starting a new one`);
+      log.error({ worker_pid: worker.process.pid, code }, 'worker exited; starting a new one');
       cluster.fork();
     });
-    const stop = () => {
+    const stop = (signal: string) => {
       stopping = true;
+      log.info({ signal }, 'shutting down the workers');
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
     };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
-}
-
-function waitForShutdown(app: FastifyInstance): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      app.close().then(
-        () => resolve(0),
-        () => resolve(1),
-      );
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
   });
 }

@@ -136,6 +136,8 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
   // MLflow 3.x: the UI's logged-model file reads
   'GET /mlflow/logged-models/:model_id/artifacts/files': byLoggedModel('read'),
   'GET /healthcheck': PUBLIC,
+  // readiness for probes and load balancers: says only "ok" or "unavailable" per dependency
+  'GET /ready': PUBLIC,
   'GET /version': AUTHENTICATED,
   'GET /metrics': AUTHENTICATED,
   'GET /graphql': AUTHENTICATED,

@@ -19,13 +19,15 @@ const REQUEST_TIMEOUT_MS = 120_000;
 
 export class HttpClient {
   private readonly agent: http.Agent;
-  private readonly host: string;
-  private readonly port: number;
+  private readonly targets: { host: string; port: number }[];
+  private next = 0;
 
-  constructor(baseUrl: string, maxSockets: number, private readonly authorization?: string) {
-    const url = new URL(baseUrl);
-    this.host = url.hostname;
-    this.port = Number(url.port || 80);
+  /** Several base URLs (replicas): requests go to each in turn. */
+  constructor(baseUrl: string | readonly string[], maxSockets: number, private readonly authorization?: string) {
+    this.targets = (typeof baseUrl === 'string' ? [baseUrl] : baseUrl).map((u) => {
+      const url = new URL(u);
+      return { host: url.hostname, port: Number(url.port || 80) };
+    });
     // one socket per client, kept open between requests like a pooled MLflow client session
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
   }
@@ -49,7 +51,8 @@ export class HttpClient {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(payload);
       }
-      const req = http.request({ host: this.host, port: this.port, method, path, headers, agent: this.agent }, (res) => {
+      const target = this.targets[this.next++ % this.targets.length]!;
+      const req = http.request({ host: target.host, port: target.port, method, path, headers, agent: this.agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }));

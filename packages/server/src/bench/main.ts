@@ -27,6 +27,8 @@ import { startServer } from './serverProcess.js';
 
 interface Target {
   readonly url: string;
+  /** Every replica's URL (one unless --replicas). */
+  readonly urls: readonly string[];
   /** Root of the server's process tree, when known. */
   readonly pid: number | undefined;
   readonly description: string;
@@ -79,7 +81,7 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   const selected = options.scenarios.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
   console.log(header(options, target, backend));
 
-  const client = new HttpClient(target.url, options.clients, await benchCredentials(options, target));
+  const client = new HttpClient(target.urls, options.clients, await benchCredentials(options, target));
   cleanups.push(async () => client.close());
   const health = await client.get('/health').catch((e: Error) => e);
   if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
@@ -129,24 +131,35 @@ async function benchCredentials(options: BenchOptions, target: Target): Promise<
 
 async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promise<Target> {
   if (options.url !== undefined) {
-    return { url: options.url, pid: options.serverPid, description: `server at ${options.url}`, command: undefined };
+    return { url: options.url, urls: [options.url], pid: options.serverPid, description: `server at ${options.url}`, command: undefined };
   }
   const backend = await prepareBackend(options.backendStoreUri);
   cleanups.push(() => backend.cleanup());
-  const server = await startServer({
+  const settings = {
     backendStoreUri: backend.uri,
     artifactRoot: backend.artifactRoot,
     workers: options.workers,
     nodeArgs: options.serverNodeArgs,
     authAdmin: options.auth ? BENCH_ADMIN : undefined,
-  });
-  cleanups.push(() => server.stop());
+  };
+  // the first replica initialises the database, the others find it ready
+  const servers = [await startServer(settings)];
+  cleanups.push(() => servers[0]!.stop());
+  while (servers.length < options.replicas) {
+    const next = await startServer(settings);
+    cleanups.push(() => next.stop());
+    servers.push(next);
+  }
+  const first = servers[0]!;
   const workers = options.workers ?? 1;
+  const replicas = options.replicas > 1 ? `${options.replicas} replicas, ` : '';
   return {
-    url: server.url,
-    pid: server.pid,
-    description: `Darwin MLflow (pid ${server.pid}, ${workers} worker${workers > 1 ? 's' : ''}) on ${backend.label}`,
-    command: server.command,
+    url: first.url,
+    urls: servers.map((s) => s.url),
+    // RSS and CPU are sampled for one process tree: with replicas there is no single one
+    pid: servers.length === 1 ? first.pid : undefined,
+    description: `Darwin MLflow (${replicas}pid ${servers.map((s) => s.pid).join(', ')}, ${workers} worker${workers > 1 ? 's' : ''} each) on ${backend.label}`,
+    command: first.command,
   };
 }
 

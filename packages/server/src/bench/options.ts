@@ -13,6 +13,8 @@ export interface BenchOptions {
   /** Server backend; MySQL/PostgreSQL URIs get a fresh database that is dropped afterwards. */
   readonly backendStoreUri: string | undefined;
   readonly workers: number | undefined;
+  /** Separate server processes on their own ports and one backend; requests go round-robin. */
+  readonly replicas: number;
   /** Extra node flags for the started server (profiling: `--cpu-prof --cpu-prof-dir=DIR`). */
   readonly serverNodeArgs: readonly string[];
   readonly durationSeconds: number;
@@ -43,6 +45,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --backend-store-uri URI      backend of the started server (default: SQLite in a temp dir);
                                mysql:// and postgresql:// get a fresh database, dropped afterwards
   --workers N                  passed to the started server
+  --replicas N                 start N server processes (own ports, one backend); clients spread
+                               their requests over them round-robin (default 1)
   --server-node-args "ARGS"    node flags for the started server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --duration S                 measured seconds per scenario (default 5)
   --warmup S                   unmeasured seconds before each scenario (default 0.5)
@@ -66,6 +70,7 @@ const SPECS: readonly FlagSpec[] = [
   { name: 'server-pid', kind: 'string' },
   { name: 'backend-store-uri', kind: 'string' },
   { name: 'workers', kind: 'string' },
+  { name: 'replicas', kind: 'string' },
   { name: 'server-node-args', kind: 'string' },
   { name: 'duration', kind: 'string' },
   { name: 'warmup', kind: 'string' },
@@ -104,6 +109,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (url !== undefined && !/^http:\/\/[^/]+$/.test(url)) problems.push(`--url must look like http://host:port, got '${url}'`);
   const backendStoreUri = str('backend-store-uri');
   const workers = num('workers', undefined, 1, true);
+  const replicas = num('replicas', 1, 1, true) as number;
+  if (url !== undefined && values.has('replicas')) problems.push('--replicas configures the servers the bench starts; it cannot be combined with --url');
   const serverNodeArgs = (str('server-node-args') ?? '').split(/\s+/).filter((a) => a !== '');
   if (url !== undefined && (backendStoreUri !== undefined || workers !== undefined || serverNodeArgs.length > 0)) {
     problems.push('--backend-store-uri, --workers and --server-node-args configure the server the bench starts; they cannot be combined with --url');
@@ -117,6 +124,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     url,
     backendStoreUri,
     workers,
+    replicas,
     serverNodeArgs,
     durationSeconds: num('duration', 5, 0.1, false) as number,
     warmupSeconds: num('warmup', 0.5, 0, false) as number,

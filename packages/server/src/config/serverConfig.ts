@@ -7,6 +7,8 @@ import path from 'node:path';
 import { parseFlags } from './flags.js';
 import type { FlagSpec } from './flags.js';
 import { isDatabaseUri } from '../db/backendUri.js';
+import { loadOperationsConfig } from './operations.js';
+import type { OperationsConfig } from './operations.js';
 import { loadAuthConfig } from './authConfig.js';
 import { darwinMysqlUri, nonEmpty } from './darwinEnv.js';
 import type { AuthConfig } from './authConfig.js';
@@ -48,6 +50,8 @@ export interface ServerConfig {
    * 2.12.2's (so that an MLflow 2.12.2 server can share it). Existing databases keep theirs.
    */
   readonly newDbSchema?: NewDbSchema;
+  /** Timeouts, retries, limits and logging of a production deployment (./operations.ts). */
+  readonly operations: OperationsConfig;
 }
 
 export const NEW_DB_SCHEMAS = ['3.x', '2.12.2'] as const;
@@ -70,6 +74,9 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'init-bucket', kind: 'boolean' },
   // Darwin: which MLflow schema head an empty database gets (3.x or 2.12.2)
   { name: 'new-db-schema', kind: 'string' },
+  // Darwin: exit at once when the database is unreachable at start-up instead of retrying
+  { name: 'fail-fast', kind: 'boolean' },
+  { name: 'log-level', kind: 'string' },
   // Darwin: behind an SSO proxy, take the caller's username from this header (auth only)
   { name: 'auth-trusted-header', kind: 'string' },
   // accepted and ignored so existing start scripts keep working
@@ -150,6 +157,8 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     + integer(nonEmpty(env.MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW) ?? '0', 'MLFLOW_SQLALCHEMYSTORE_MAX_OVERFLOW', 0, 1000, problems);
   const deploymentsTimeoutMs =
     integer(nonEmpty(env.MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT) ?? '120', 'MLFLOW_DEPLOYMENT_PREDICT_TIMEOUT', 1, 3600, problems) * 1000;
+  const logLevel = values.get('log-level');
+  const operations = loadOperationsConfig(env, { failFast: values.get('fail-fast') === true, logLevel: typeof logLevel === 'string' ? logLevel : undefined }, problems);
 
   const newDbSchema = str('new-db-schema', 'DARWIN_NEW_DB_SCHEMA') ?? '3.x';
   if (!(NEW_DB_SCHEMAS as readonly string[]).includes(newDbSchema)) {
@@ -179,6 +188,7 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     deploymentsTimeoutMs,
     initBucket: values.get('init-bucket') === true,
     newDbSchema: newDbSchema as NewDbSchema,
+    operations,
   });
 }
 

@@ -4,19 +4,27 @@
  * and the translation of driver errors into MLflow error codes.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { parseBackendUri } from './backendUri.js';
 import type { DatabaseTarget, DialectName } from './backendUri.js';
 import { openMysql } from './dialects/mysql.js';
 import { openPostgres } from './dialects/postgres.js';
 import { openSqlite } from './dialects/sqlite.js';
-import type { DialectDriver, ErrorKind, PoolOptions } from './dialects/types.js';
+import { isNetworkError } from './dialects/networkErrors.js';
+import type { DialectDriver, ErrorKind, PoolOptions, PoolUsage } from './dialects/types.js';
 import type { Tables } from './tables.js';
 import type { SchemaGeneration } from './schema/revisions.js';
 
 export type Db = Kysely<Tables>;
 
 const WRITE_ATTEMPTS = 5;
+/** A conflicted write is not tried again once this much time has gone by. */
+const WRITE_RETRY_BUDGET_MS = 5000;
+const PING_TIMEOUT_MS = 2000;
+
+/** The message of every 503 the database causes; the driver's text only goes to the log. */
+export const DATABASE_UNAVAILABLE = 'The database is temporarily unavailable. Please retry.';
 
 export class Database {
   /**
@@ -36,7 +44,7 @@ export class Database {
     const pool = options.pool ?? { size: 10 };
     const driver =
       target.dialect === 'sqlite'
-        ? openSqlite(target)
+        ? openSqlite(target, {}, pool.queryTimeoutMs)
         : target.dialect === 'mysql'
           ? openMysql(target, pool)
           : openPostgres(target, pool);
@@ -66,19 +74,39 @@ export class Database {
    * with a short backoff; an MlflowError thrown by fn rolls back and propagates unchanged.
    */
   async write<T>(fn: (tx: Db) => Promise<T>): Promise<T> {
+    const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.driver.writeTransaction(fn);
       } catch (err) {
         if (err instanceof MlflowError) throw err;
-        if (this.classify(err) !== 'transient' || attempt >= WRITE_ATTEMPTS) throw this.translate(err);
+        const retry = this.classify(err) === 'transient' && attempt < WRITE_ATTEMPTS && Date.now() - started < WRITE_RETRY_BUDGET_MS;
+        if (!retry) throw this.translate(err);
         await sleep(10 * 2 ** attempt + Math.random() * 10);
       }
     }
   }
 
   classify(err: unknown): ErrorKind {
-    return this.driver.classifyError(err);
+    const kind = this.driver.classifyError(err);
+    return kind === 'other' && isNetworkError(err) ? 'unavailable' : kind;
+  }
+
+  /** Readiness: one trivial statement, answered within 2 s whatever the driver does. */
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(Object.assign(new Error('database ping timed out'), { code: 'ETIMEDOUT' })), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.read((db) => sql`SELECT 1`.execute(db)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  poolUsage(): PoolUsage {
+    return this.driver.poolUsage();
   }
 
   /** Driver error -> MlflowError, without leaking driver text for unknown failures. */
@@ -88,7 +116,8 @@ export class Database {
     const detail = err instanceof Error ? err.message : String(err);
     switch (kind) {
       case 'transient':
-        return new MlflowError(`The database is temporarily unavailable: ${detail}`, 'TEMPORARILY_UNAVAILABLE', { cause: err });
+      case 'unavailable':
+        return new MlflowError(DATABASE_UNAVAILABLE, 'TEMPORARILY_UNAVAILABLE', { cause: err });
       case 'unique':
       case 'foreignKey':
       case 'data':

@@ -6,8 +6,10 @@
  */
 import cluster from 'node:cluster';
 import fs from 'node:fs';
-import { AggregatorRegistry, Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { FastifyInstance } from 'fastify';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PoolUsage } from '../db/dialects/types.js';
+import { errorCodeOf } from '../errors/errorHandler.js';
 
 const EXCLUDED = new Set(['/health', '/version', '/metrics']);
 const ASK = 'darwin-mlflow:metrics?';
@@ -19,7 +21,14 @@ interface IpcMessage {
   text?: string;
 }
 
-export function installPrometheus(app: FastifyInstance, version: string, directory: string): void {
+export interface ProcessGauges {
+  poolUsage(): PoolUsage;
+}
+
+/** Artifact transfers, by URL: the proxy, run artifacts and model-version files. */
+const ARTIFACT_ROUTE = /\/mlflow-artifacts\/|\/get-artifact(\?|$)|\/upload-artifact(\?|$)/;
+
+export function installPrometheus(app: FastifyInstance, version: string, directory: string, gauges: ProcessGauges): void {
   // MLflow keeps multiprocess files there; we only create it so existing deployments are unchanged
   fs.mkdirSync(directory, { recursive: true });
   const registry = new Registry();
@@ -35,6 +44,8 @@ export function installPrometheus(app: FastifyInstance, version: string, directo
   const total = new Counter({ name: 'mlflow_http_request_total', help: 'Total number of HTTP requests', labelNames: ['method', 'status'], registers: [registry] });
   const exceptions = new Counter({ name: 'mlflow_http_request_exceptions_total', help: 'Total number of HTTP requests which resulted in an exception', labelNames: ['method', 'status'], registers: [registry] });
 
+  installDarwinMetrics(app, registry, gauges);
+
   app.addHook('onResponse', async (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (EXCLUDED.has(path)) return;
@@ -46,6 +57,53 @@ export function installPrometheus(app: FastifyInstance, version: string, directo
   app.get('/metrics', async (_req, reply) => {
     const text = cluster.isWorker ? await askPrimary() : await registry.metrics();
     return reply.type(registry.contentType).send(text);
+  });
+}
+
+/**
+ * Ours, beside MLflow's: latency per route pattern, error responses by MLflow error code,
+ * database pool use, and artifact bytes in and out (bytes on the connection since its previous
+ * response, headers included; a connection serves one request at a time).
+ */
+function installDarwinMetrics(app: FastifyInstance, registry: Registry, gauges: ProcessGauges): void {
+  const routeDuration = new Histogram({
+    name: 'darwin_http_request_duration_seconds',
+    help: 'Request duration by route pattern',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const errors = new Counter({ name: 'darwin_http_errors_total', help: 'Error responses by MLflow error code', labelNames: ['error_code', 'status'], registers: [registry] });
+  const artifactBytes = new Counter({ name: 'darwin_artifact_bytes_total', help: 'Bytes of artifact requests (in) and responses (out)', labelNames: ['direction'], registers: [registry] });
+  new Gauge({
+    name: 'darwin_db_pool_connections',
+    help: 'Database connections of this process by state (used, idle) and callers waiting for one',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const usage = gauges.poolUsage();
+      this.set({ state: 'used' }, usage.used);
+      this.set({ state: 'idle' }, usage.idle);
+      this.set({ state: 'waiting' }, usage.waiting);
+    },
+  });
+  // a connection serves one request at a time: what it read and wrote since the previous
+  // response on it belongs to this request (headers included)
+  const seen = new WeakMap<object, { read: number; written: number }>();
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    if (!EXCLUDED.has(route)) routeDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    const code = errorCodeOf(reply);
+    if (code !== undefined) errors.inc({ error_code: code, status: String(reply.statusCode) });
+    const socket = request.raw.socket;
+    if (!socket) return;
+    const before = seen.get(socket) ?? { read: 0, written: 0 };
+    const now = { read: socket.bytesRead, written: socket.bytesWritten };
+    seen.set(socket, now);
+    if (ARTIFACT_ROUTE.test(request.url)) {
+      artifactBytes.inc({ direction: 'in' }, Math.max(0, now.read - before.read));
+      artifactBytes.inc({ direction: 'out' }, Math.max(0, now.written - before.written));
+    }
   });
 }
 

@@ -168,6 +168,7 @@ const SAMPLES: Record<string, Build> = {
   'POST /mlflow/gateway-proxy': () => ({ json: { gateway_path: 'api/2.0/endpoints/' } }),
   'GET /health': () => ({}),
   'GET /healthcheck': () => ({}),
+  'GET /ready': () => ({}),
   'GET /version': () => ({}),
   'GET /graphql': () => ({ query: { query: '{ test(inputString: "x") { output } }' } }),
   'POST /graphql': () => ({ json: { query: '{ test(inputString: "x") { output } }' } }),

@@ -48,4 +48,8 @@ export class LazyS3Repository implements ArtifactRepository {
   async delete(target: string): Promise<void> {
     return (await this.repo()).delete(target);
   }
+
+  async probe(): Promise<void> {
+    return (await this.repo()).probe();
+  }
 }

@@ -25,6 +25,11 @@ export class LocalArtifactRepository implements ArtifactRepository {
     private readonly root: string,
   ) {}
 
+  async probe(): Promise<void> {
+    await fs.mkdir(this.root, { recursive: true });
+    await fs.access(this.root, fs.constants.W_OK);
+  }
+
   async list(dir: string): Promise<ArtifactFileInfo[]> {
     const realDir = await resolveInsideRoot(this.root, dir);
     let entries;

@@ -50,6 +50,8 @@ export interface ArtifactRepository {
   write(file: string, body: Readable): Promise<void>;
   /** Deletes a file, or a directory with everything below it: 404 when nothing is there. */
   delete(target: string): Promise<void>;
+  /** Readiness: resolves when the store can be reached and written to, else rejects. */
+  probe(): Promise<void>;
   /** Present only when the store can take multipart uploads from clients. */
   readonly multipart?: MultipartSupport;
 }

@@ -12,6 +12,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
+  HeadBucketCommand,
   ListObjectsV2Command,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -56,6 +57,10 @@ export class S3ArtifactRepository implements ArtifactRepository, MultipartSuppor
   private relative(key: string): string {
     const p = this.location.prefix;
     return p === '' ? key : key.slice(p.length + 1);
+  }
+
+  async probe(): Promise<void> {
+    await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
   }
 
   async list(dir: string): Promise<ArtifactFileInfo[]> {

@@ -10,6 +10,10 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
+const S3_CONNECT_TIMEOUT_MS = 5000;
+/** Silence on an open socket before a request is failed (DARWIN_S3_TIMEOUT_MS overrides). */
+const S3_SOCKET_TIMEOUT_MS = 30_000;
+
 export { parseS3Uri } from './s3uri.js';
 export type { S3Location } from './s3uri.js';
 
@@ -17,11 +21,14 @@ export function s3ClientConfig(env: Env): S3ClientConfig {
   const endpoint = nonEmpty(env.MLFLOW_S3_ENDPOINT_URL) ?? nonEmpty(env.AWS_ENDPOINT_OVERRIDE);
   const accessKeyId = nonEmpty(env.AWS_ACCESS_KEY_ID);
   const secretAccessKey = nonEmpty(env.AWS_SECRET_ACCESS_KEY);
+  const socketTimeout = positiveInteger(env.DARWIN_S3_TIMEOUT_MS) ?? S3_SOCKET_TIMEOUT_MS;
   const config: S3ClientConfig = {
     region: nonEmpty(env.AWS_DEFAULT_REGION) ?? nonEmpty(env.AWS_REGION) ?? 'us-east-1',
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 3,
+    // bounded waits: connecting, and silence on an open socket (not the whole transfer)
+    requestHandler: { connectionTimeout: Math.min(S3_CONNECT_TIMEOUT_MS, socketTimeout), requestTimeout: socketTimeout, throwOnRequestTimeout: true },
   };
   if (endpoint !== undefined) {
     config.endpoint = endpoint;
@@ -45,6 +52,10 @@ export function s3ClientFor(env: Env): S3Client {
     clients.set(key, client);
   }
   return client;
+}
+
+function positiveInteger(v: string | undefined): number | undefined {
+  return v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -33,6 +33,11 @@ export class ArtifactService {
     return this.locations.destination;
   }
 
+  /** Readiness of the store behind the proxy (`--artifacts-destination`). */
+  async probeStore(): Promise<void> {
+    await storage('reach the artifact store', () => this.destination.probe());
+  }
+
   // ---- proxy API (relative to --artifacts-destination) ----
 
   /** One level below `dir`; paths are basenames, as MLflow's proxy list returns them. */

@@ -18,8 +18,27 @@ const S3_CALLER_ERRORS: Readonly<Record<string, 'INVALID_PARAMETER_VALUE' | 'RES
   MethodNotAllowed: 'NOT_IMPLEMENTED',
 };
 
+// S3 answers that mean "not now" rather than "not like this"
+const S3_UNAVAILABLE_NAMES = new Set(['ServiceUnavailable', 'SlowDown', 'InternalError', 'RequestTimeout', 'TimeoutError', 'RequestTimeTooSkewed']);
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+export const ARTIFACT_STORE_UNAVAILABLE = 'The artifact store is temporarily unavailable. Please retry.';
+
+/** The S3 endpoint could not be reached, timed out, or answered with a 5xx. */
+export function isStoreUnavailable(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: unknown };
+  if (e === null || typeof e !== 'object') return false;
+  if (e.name !== undefined && S3_UNAVAILABLE_NAMES.has(e.name)) return true;
+  if (e.code !== undefined && NETWORK_CODES.has(e.code)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 500) return true;
+  // the SDK's socket-level failures before any response
+  return e.$metadata !== undefined && status === undefined && /socket hang up|ECONNREFUSED|ECONNRESET|timed? ?out/i.test(e.message ?? '');
+}
+
 export function toStorageError(action: string, err: unknown): MlflowError {
   if (err instanceof MlflowError) return err;
+  if (isStoreUnavailable(err)) return new MlflowError(ARTIFACT_STORE_UNAVAILABLE, 'TEMPORARILY_UNAVAILABLE', { cause: err });
   const name = (err as { name?: string; Code?: string }).Code ?? (err as { name?: string }).name ?? '';
   const code = S3_CALLER_ERRORS[name];
   if (code) return new MlflowError(`Failed to ${action}: ${name}: ${(err as Error).message}`, code);

@@ -1,12 +1,23 @@
-/** PostgreSQL via node-postgres. int8 columns are read as strings and normalised in ../ints.ts. */
+/**
+ * PostgreSQL via node-postgres. int8 columns are read as strings and normalised in ../ints.ts.
+ *
+ * Every wait is bounded: connecting and waiting for a pooled client (connectionTimeoutMillis),
+ * each statement (query_timeout on the client, statement_timeout on the server, which also
+ * bounds lock waits). A client that timed out is destroyed rather than reused.
+ */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Tables } from '../tables.js';
 import type { NetworkTarget } from '../backendUri.js';
+import { DEFAULT_TIMEOUTS } from './types.js';
 import type { DialectDriver, ErrorKind, PoolOptions } from './types.js';
+import { isNetworkError } from './networkErrors.js';
 import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 
 export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectDriver {
+  const connectTimeoutMs = pool.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs;
+  const acquireTimeoutMs = pool.acquireTimeoutMs ?? DEFAULT_TIMEOUTS.acquireTimeoutMs;
+  const queryTimeoutMs = pool.queryTimeoutMs ?? DEFAULT_TIMEOUTS.queryTimeoutMs;
   const pgPool = new pg.Pool({
     host: target.params.host ?? target.host,
     port: target.port ?? 5432,
@@ -15,39 +26,66 @@ export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectD
     database: target.database,
     max: pool.size,
     options: target.params.options,
+    // pg-pool uses one timer for both: waiting for a free client and connecting a new one
+    connectionTimeoutMillis: Math.max(connectTimeoutMs, acquireTimeoutMs),
+    query_timeout: queryTimeoutMs,
+    statement_timeout: queryTimeoutMs,
+    keepAlive: true,
   });
-  // An idle client losing its connection must not crash the process.
+  // An idle client losing its connection must not crash the process (the pool drops it).
   pgPool.on('error', () => {});
-  pgPool.on('connect', arrayRowsFor);
+  pgPool.on('connect', prepareClient);
   const kysely = new Kysely<Tables>({ dialect: new PostgresDialect({ pool: pgPool }) });
   return {
     name: 'postgres',
     kysely,
     writeTransaction: (fn) => kysely.transaction().execute(fn),
     classifyError,
+    poolUsage: () => ({ used: pgPool.totalCount - pgPool.idleCount, idle: pgPool.idleCount, waiting: pgPool.waitingCount }),
     async close() {
       await kysely.destroy();
     },
   };
 }
 
-/** Statements marked by ../arrayRows.ts return their rows as arrays (bulk reads). */
-function arrayRowsFor(client: pg.PoolClient): void {
+/**
+ * A new pooled client. pg-pool listens for `error` only while a client is idle: one that loses
+ * its connection while checked out between two statements (inside a transaction) would emit
+ * an unhandled `error` and kill the process, so every client gets a permanent listener. Its
+ * statements time out by query_timeout; such a client is destroyed so the pool never hands it
+ * out again. Statements marked by ../arrayRows.ts return their rows as arrays (bulk reads).
+ */
+function prepareClient(client: pg.PoolClient): void {
+  client.on('error', () => {
+    // the statement under way, if any, gets the error itself; the pool drops the client on release
+  });
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const arrayQuery = (text: unknown, ...rest: unknown[]) =>
-    typeof text === 'string' && text.startsWith(ARRAY_ROWS_MARKER)
-      ? query({ text, values: rest[0], rowMode: 'array' }, ...rest.slice(1))
-      : query(text, ...rest);
-  client.query = arrayQuery as typeof client.query;
+  const destroyOnTimeout = (err: unknown) => {
+    if ((err as Error | undefined)?.message === 'Query read timeout') {
+      (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    }
+    throw err;
+  };
+  const instrumented = (text: unknown, ...rest: unknown[]) => {
+    const result =
+      typeof text === 'string' && text.startsWith(ARRAY_ROWS_MARKER)
+        ? query({ text, values: rest[0], rowMode: 'array' }, ...rest.slice(1))
+        : query(text, ...rest);
+    return result instanceof Promise ? result.catch(destroyOnTimeout) : result;
+  };
+  client.query = instrumented as typeof client.query;
 }
 
 function classifyError(err: unknown): ErrorKind {
   const code = (err as { code?: unknown }).code;
-  if (typeof code !== 'string') return 'other';
   if (code === '23505') return 'unique';
   if (code === '23503') return 'foreignKey';
-  if (code === '40001' || code === '40P01' || code === '55P03' || code.startsWith('08') || code === '57P01') return 'transient';
-  if (code === 'ECONNREFUSED' || code === 'ECONNRESET') return 'transient';
-  if (code.startsWith('22') || code.startsWith('23')) return 'data';
+  // serialization failure, deadlock, lock not available
+  if (code === '40001' || code === '40P01' || code === '55P03') return 'transient';
+  // connection exceptions, admin/crash shutdown, cannot connect now, too many connections,
+  // statement timeout (57014 is also a user cancel, which we never send), read-only transaction
+  if (typeof code === 'string' && (code.startsWith('08') || ['57P01', '57P02', '57P03', '53300', '57014', '25006'].includes(code))) return 'unavailable';
+  if (isNetworkError(err)) return 'unavailable';
+  if (typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'))) return 'data';
   return 'other';
 }

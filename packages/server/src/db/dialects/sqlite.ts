@@ -35,13 +35,16 @@ export function sqliteTransactionStatements(tx: object): SqliteStatements | unde
   return transactionConnections.get(tx);
 }
 
-export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}): DialectDriver {
+/** How long a statement waits for another process's write lock before answering 503. */
+const DEFAULT_BUSY_TIMEOUT_MS = 20_000;
+
+export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): DialectDriver {
   if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const raw = new BetterSqlite3(target.file);
   const journalMode = raw.pragma('journal_mode = WAL', { simple: true });
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 20000');
+  raw.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
   // MLflow's string comparisons in search are case-sensitive on every backend
   raw.pragma('case_sensitive_like = ON');
   const statements = cachingDatabase(raw);
@@ -76,6 +79,8 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
       });
     },
     classifyError,
+    // one connection, in this process
+    poolUsage: () => ({ used: raw.inTransaction ? 1 : 0, idle: raw.inTransaction ? 0 : 1, waiting: 0 }),
     async close() {
       // the worker's connection first, so that closing ours (the last) checkpoints and removes the WAL
       await checkpoints?.stop();
@@ -146,6 +151,11 @@ function classifyError(err: unknown): ErrorKind {
   if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return 'unique';
   if (code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return 'foreignKey';
   if (code.startsWith('SQLITE_CONSTRAINT')) return 'data';
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code === 'SQLITE_IOERR') return 'transient';
+  // a stale read snapshot or a recovering WAL: running the transaction again succeeds
+  if (code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_BUSY_RECOVERY') return 'transient';
+  // another process held the lock past busy_timeout, or the file cannot be written now
+  // (read-only, moved or deleted underneath, disk full, I/O error): 503, not 500
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_READONLY')) return 'unavailable';
+  if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL' || code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PROTOCOL') return 'unavailable';
   return 'other';
 }

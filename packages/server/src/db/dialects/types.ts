@@ -2,12 +2,31 @@ import type { Kysely } from 'kysely';
 import type { DialectName } from '../backendUri.js';
 import type { Tables } from '../tables.js';
 
-/** How a driver error should be treated. */
-export type ErrorKind = 'unique' | 'foreignKey' | 'data' | 'transient' | 'other';
+/**
+ * How a driver error should be treated. `transient`: the transaction was rolled back by a
+ * conflict (deadlock, serialization failure, lock wait) and may simply run again. `unavailable`:
+ * the database cannot be reached or used right now (connection refused or lost, timeouts, a
+ * locked or read-only SQLite file): answered as 503 at once, since whether a statement sent on
+ * a lost connection was applied is unknown.
+ */
+export type ErrorKind = 'unique' | 'foreignKey' | 'data' | 'transient' | 'unavailable' | 'other';
 
 export interface PoolOptions {
   /** Connections per process (MLFLOW_SQLALCHEMYSTORE_POOL_SIZE + _MAX_OVERFLOW). */
   size: number;
+  /** Opening a connection, waiting for a pooled one, one statement (ms); defaults below. */
+  connectTimeoutMs?: number;
+  acquireTimeoutMs?: number;
+  queryTimeoutMs?: number;
+}
+
+export const DEFAULT_TIMEOUTS = { connectTimeoutMs: 5000, acquireTimeoutMs: 10_000, queryTimeoutMs: 30_000 } as const;
+
+/** Connections in use and idle, and callers waiting for one (Prometheus). */
+export interface PoolUsage {
+  used: number;
+  idle: number;
+  waiting: number;
 }
 
 /** What differs between databases; every dialect file exports one of these, same shape. */
@@ -17,5 +36,6 @@ export interface DialectDriver {
   /** Runs fn in one write transaction (SQLite: BEGIN IMMEDIATE). */
   writeTransaction<T>(fn: (tx: Kysely<Tables>) => Promise<T>): Promise<T>;
   classifyError(err: unknown): ErrorKind;
+  poolUsage(): PoolUsage;
   close(): Promise<void>;
 }
