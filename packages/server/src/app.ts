@@ -22,11 +22,15 @@ import { mountAjaxRoutes } from './tracking/routes/ajax.js';
 import { artifactListRoutes } from './tracking/routes/artifacts.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
+import { mountDownsampleRoute } from './tracking/routes/downsample.js';
+import { MetricBucketService } from './tracking/service/metricBuckets.js';
+import { MetricBucketStore } from './tracking/store/metricBuckets.js';
+import { defaultWebRoot, hasWebUi, mountWebUi } from './ui/static.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
 const NO_UI_TEXT = `Darwin MLflow (MLflow ${MLFLOW_VERSION} REST API) is running.
-This build serves no web UI. Point an MLflow client at this address, e.g.
+This build serves no web UI (packages/web/dist is missing: run \`npm run build\`). Point an MLflow client at this address, e.g.
   MLFLOW_TRACKING_URI=<this address> python -c "import mlflow; print(mlflow.search_experiments())"
 `;
 
@@ -37,6 +41,8 @@ export interface BuildOptions {
   logger?: boolean;
   /** Skip schema creation and the default experiment (the primary process did it). */
   skipInitialization?: boolean;
+  /** The built web UI (`packages/web/dist` unless given). */
+  webRoot?: string;
 }
 
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -82,8 +88,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });
   app.get('/health', async (_req, reply) => reply.type('text/html; charset=utf-8').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
-  // MLflow answers `/` with a plain-text explanation when its UI build is absent, as ours is
-  app.get(`${config.staticPrefix}/`, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(NO_UI_TEXT));
+  mountDownsampleRoute(app, new MetricBucketService(new MetricBucketStore(ctx.database), ctx.runs), { staticPrefix: config.staticPrefix, artifactsOnly: config.artifactsOnly });
+  const webRoot = options.webRoot ?? defaultWebRoot();
+  if (hasWebUi(webRoot)) mountWebUi(app, { staticPrefix: config.staticPrefix, root: webRoot });
+  // MLflow answers `/` with a plain-text explanation when its UI build is absent
+  else app.get(`${config.staticPrefix}/`, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(NO_UI_TEXT));
   return app;
 }
 
