@@ -84,7 +84,7 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
       scales: { x: { time: settings.xAxis === 'time' }, y: { distr: settings.logScale ? 3 : 1 } },
       series: [
         { label: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'time' ? 'time' : 'seconds' },
-        ...runs.map((r, i) => ({ label: r.info.run_name || r.info.run_id.slice(0, 8), stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true, points: { show: false } })),
+        ...runs.map((r, i) => ({ label: r.info.run_name || r.info.run_id.slice(0, 8), stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
       ],
       axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 60 }],
       cursor: { drag: { x: true, y: false } },

@@ -29,8 +29,8 @@ export function UPlotChart({ options, data, height, label }: Props) {
     };
   }, [options, height]);
   useEffect(() => {
-    plot.current?.setData(data, false);
-    plot.current?.redraw(false, true);
+    // scales follow the new data (a zoom is a new request, so nothing is lost)
+    plot.current?.setData(data);
   }, [data]);
   return <div ref={box} className="uplot-box" role="img" aria-label={label} />;
 }

@@ -15,6 +15,9 @@ export function ExperimentsScene() {
   const [params, setParams] = useSearchParams();
   const search = params.get('q') ?? '';
   const viewType: ViewType = params.get('deleted') === '1' ? 'DELETED_ONLY' : 'ACTIVE_ONLY';
+  // the checkbox follows the click at once; the URL (and the query) follow in the router's transition
+  const [showDeleted, setShowDeleted] = useState(viewType === 'DELETED_ONLY');
+  useEffect(() => setShowDeleted(viewType === 'DELETED_ONLY'), [viewType]);
   const [typed, setTyped] = useState(search);
   const [tokens, setTokens] = useState<(string | undefined)[]>([undefined]);
   const page = useExperimentPage(search, viewType, tokens[tokens.length - 1]);
@@ -48,8 +51,12 @@ export function ExperimentsScene() {
         <label className="check">
           <input
             type="checkbox"
-            checked={viewType === 'DELETED_ONLY'}
-            onChange={(e) => setParams((p) => (e.target.checked ? p.set('deleted', '1') : p.delete('deleted'), p), { replace: true })}
+            checked={showDeleted}
+            onChange={(e) => {
+              const on = e.target.checked;
+              setShowDeleted(on);
+              setParams((p) => (on ? p.set('deleted', '1') : p.delete('deleted'), p), { replace: true });
+            }}
           />
           Show deleted
         </label>
