@@ -182,7 +182,7 @@ describe('run page', () => {
     await page.getByRole('columnheader', { name: 'score' }).waitFor();
     expect(await page.locator('.table-preview tbody tr').count()).toBe(50);
     await page.goto(`${base}/plot.png`);
-    await expect.poll(() => page.locator('img.image-preview').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    await expect.poll(() => page.locator('img.image-preview').evaluate((img: any) => img.naturalWidth as number)).toBe(1);
     await page.goto(`${base}/report.html`);
     const frame = page.frameLocator('iframe.html-preview');
     await frame.getByRole('heading', { name: 'Report' }).waitFor();
@@ -196,7 +196,7 @@ describe('run page', () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.origin });
     await page.getByRole('button', { name: `Copy URI ${uri}` }).click();
     await page.getByText('Copied').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(uri);
+    expect(await page.evaluate(() => (globalThis as any).navigator.clipboard.readText() as Promise<string>)).toBe(uri);
   });
 
   it('shows "not found" for a run that does not exist', async () => {

@@ -2,7 +2,7 @@
  * Autocomplete for MLflow's run search syntax: the word under the cursor is completed to an
  * entity prefix (`metrics.`, `params.`, `tags.`, `attributes.`) or, after one, to a known key.
  */
-import { quoteKey } from './runsViewState';
+import { quoteKey } from './runsViewState.js';
 
 export interface KnownKeys {
   metrics: readonly string[];

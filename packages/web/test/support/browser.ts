@@ -39,11 +39,11 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** How many pixels of a canvas are close to an RGB colour: proof that a line was drawn. */
 export async function coloredPixels(page: Page, selector: string, rgb: [number, number, number]): Promise<number> {
-  return page.locator(selector).first().evaluate((canvas, color) => {
-    const c = canvas as HTMLCanvasElement;
+  // runs in the page (no DOM types in the test build)
+  return page.locator(selector).first().evaluate((c: any, color) => {
     const ctx = c.getContext('2d');
     if (!ctx) return 0;
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const data: Uint8ClampedArray = ctx.getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 0; i < data.length; i += 4) {
       if (Math.abs((data[i] as number) - color[0]) < 40 && Math.abs((data[i + 1] as number) - color[1]) < 40 && Math.abs((data[i + 2] as number) - color[2]) < 40 && (data[i + 3] as number) > 128) n++;
