@@ -63,7 +63,12 @@ export default function MetricCharts({ runs, metricKeys, initial }: { runs: Run[
 
 export function MetricChart({ metricKey, runs, settings }: { metricKey: string; runs: Run[]; settings: ChartSettings }) {
   const [zoom, setZoom] = useState<{ start: number; end: number } | undefined>();
-  const requests = useMemo(() => runs.map((r) => ({ runId: r.info.run_id, key: metricKey, live: r.info.status === 'RUNNING' })), [runs, metricKey]);
+  const requestKey = runs.map((r) => `${r.info.run_id}:${r.info.status}`).join(',');
+  const requests = useMemo(
+    () => requestKey.split(',').map((entry) => ({ runId: entry.split(':')[0] as string, key: metricKey, live: entry.endsWith(':RUNNING') })),
+    [requestKey, metricKey],
+  );
+  const startTimes = runs.map((r) => Number(r.info.start_time)).join(',');
   const results = useDownsampledSeries(requests, BUCKETS, settings.xAxis === 'step' ? zoom : undefined);
   const error = results.find((r) => r.isError)?.error;
   const loading = results.some((r) => r.isPending);
@@ -71,20 +76,23 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
   const points = results.reduce((n, r) => n + (r.data?.total_count ?? 0), 0);
 
   const data = useMemo<uPlot.AlignedData>(() => {
+    const starts = startTimes.split(',').map(Number);
     const series = results.map((r, i) => {
-      const run = runs[i] as Run;
-      const s = bucketsToSeries(r.data?.buckets ?? [], settings.xAxis, Number(run.info.start_time));
+      const s = bucketsToSeries(r.data?.buckets ?? [], settings.xAxis, starts[i] ?? 0);
       return { x: s.x, y: smooth(s.y, settings.smoothing) };
     });
     return alignSeries(series) as unknown as uPlot.AlignedData;
-  }, [dataKey, settings.xAxis, settings.smoothing, runs]);
+  }, [dataKey, settings.xAxis, settings.smoothing, startTimes]);
 
+  // the chart is rebuilt only when its series change, not when a run's data is refetched
+  const labels = runs.map((r) => r.info.run_name || r.info.run_id.slice(0, 8));
+  const labelKey = labels.join('\u0000');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       scales: { x: { time: settings.xAxis === 'time' }, y: { distr: settings.logScale ? 3 : 1 } },
       series: [
         { label: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'time' ? 'time' : 'seconds' },
-        ...runs.map((r, i) => ({ label: r.info.run_name || r.info.run_id.slice(0, 8), stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
+        ...labelKey.split('\u0000').map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
       ],
       axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 60 }],
       cursor: { drag: { x: true, y: false } },
@@ -101,7 +109,7 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
         ],
       },
     }),
-    [settings.xAxis, settings.logScale, runs],
+    [settings.xAxis, settings.logScale, labelKey],
   );
 
   return (

@@ -47,9 +47,11 @@ const FIXED: FixedColumn[] = [
   { id: 'user', width: 110, sortKey: { kind: 'attributes', key: 'user_id' } },
 ];
 
+const FIXED_WITH_EXPERIMENT: FixedColumn[] = [...FIXED, { id: 'experiment', width: 90 }];
+
 export function RunsTable(props: Props) {
   const { rows, columns, sort, onSort, expanded, onExpanded, selected, onSelected } = props;
-  const fixed = props.showExperiment ? [...FIXED, { id: 'experiment', width: 90 }] : FIXED;
+  const fixed = props.showExperiment ? FIXED_WITH_EXPERIMENT : FIXED;
   const fixedWidth = fixed.reduce((s, c) => s + c.width, 0);
 
   const columnDefs = useMemo<ColumnDef<RunRow>[]>(

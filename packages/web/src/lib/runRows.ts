@@ -16,14 +16,22 @@ export interface RunRow {
   subRows: RunRow[];
 }
 
+type Values = Pick<RunRow, 'metrics' | 'params' | 'tags'>;
+
+/** A run's values by key, made once per run object (the table re-groups on every new page). */
+const valuesOf = new WeakMap<Run, Values>();
+
 export function toRow(run: Run): RunRow {
-  return {
-    run,
-    metrics: new Map((run.data?.metrics ?? []).map((m) => [m.key, toNumber(m.value)])),
-    params: new Map((run.data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
-    tags: new Map((run.data?.tags ?? []).map((t) => [t.key, t.value ?? ''])),
-    subRows: [],
-  };
+  let values = valuesOf.get(run);
+  if (!values) {
+    values = {
+      metrics: new Map((run.data?.metrics ?? []).map((m) => [m.key, toNumber(m.value)])),
+      params: new Map((run.data?.params ?? []).map((p) => [p.key, p.value ?? ''])),
+      tags: new Map((run.data?.tags ?? []).map((t) => [t.key, t.value ?? ''])),
+    };
+    valuesOf.set(run, values);
+  }
+  return { run, ...values, subRows: [] };
 }
 
 export function buildTree(runs: readonly Run[]): RunRow[] {
@@ -58,16 +66,31 @@ export interface KeySets {
   tags: string[];
 }
 
-/** Every metric, param and tag key among the runs, sorted; `mlflow.*` tags last. */
-export function collectKeys(runs: readonly Run[]): KeySets {
+/** Every metric, param and tag key among the pages of runs, sorted; `mlflow.*` tags last. */
+export function collectKeys(pages: readonly (readonly Run[])[]): KeySets {
   const sets: Record<ColumnKind, Set<string>> = { metrics: new Set(), params: new Set(), tags: new Set() };
+  for (const page of pages) {
+    const keys = pageKeys(page);
+    for (const kind of ['metrics', 'params', 'tags'] as const) for (const k of keys[kind]) sets[kind].add(k);
+  }
+  const sorted = (s: Set<string>) => [...s].sort((a, b) => Number(a.startsWith('mlflow.')) - Number(b.startsWith('mlflow.')) || a.localeCompare(b));
+  return { metrics: sorted(sets.metrics), params: sorted(sets.params), tags: sorted(sets.tags) };
+}
+
+/** The keys of one page, computed once per page. */
+const keysOfPage = new WeakMap<readonly Run[], Record<ColumnKind, Set<string>>>();
+
+function pageKeys(runs: readonly Run[]): Record<ColumnKind, Set<string>> {
+  const cached = keysOfPage.get(runs);
+  if (cached) return cached;
+  const sets: Record<ColumnKind, Set<string>> = { metrics: new Set(), params: new Set(), tags: new Set() };
+  keysOfPage.set(runs, sets);
   for (const run of runs) {
     for (const m of run.data?.metrics ?? []) sets.metrics.add(m.key);
     for (const p of run.data?.params ?? []) sets.params.add(p.key);
     for (const t of run.data?.tags ?? []) sets.tags.add(t.key);
   }
-  const sorted = (s: Set<string>) => [...s].sort((a, b) => Number(a.startsWith('mlflow.')) - Number(b.startsWith('mlflow.')) || a.localeCompare(b));
-  return { metrics: sorted(sets.metrics), params: sorted(sets.params), tags: sorted(sets.tags) };
+  return sets;
 }
 
 /** What the table shows before the user picks columns: metrics, then params (20 at most). */

@@ -34,8 +34,8 @@ export function RunsScene() {
   const orderBy = orderByClause(view.sort);
   const search = useRunsSearch(experimentIds, filter, orderBy, view.viewType);
   const runs = useMemo(() => search.data?.pages.flatMap((p) => p.runs ?? []) ?? [], [search.data]);
-  const keys = useMemo(() => collectKeys(runs), [runs]);
-  const columns = view.columns ?? defaultColumns(keys);
+  const keys = useMemo(() => collectKeys(search.data?.pages.map((p) => p.runs ?? []) ?? []), [search.data]);
+  const columns = useMemo(() => view.columns ?? defaultColumns(keys), [view.columns, keys]);
   const tree = useMemo(() => buildTree(runs), [runs]);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const { fetchNextPage, hasNextPage, isFetchingNextPage } = search;
