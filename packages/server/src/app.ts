@@ -26,6 +26,9 @@ import { mountDownsampleRoute } from './tracking/routes/downsample.js';
 import { MetricBucketService } from './tracking/service/metricBuckets.js';
 import { MetricBucketStore } from './tracking/store/metricBuckets.js';
 import { defaultWebRoot, hasWebUi, mountWebUi } from './ui/static.js';
+import { installAuth } from './auth/enforce.js';
+import { mountAuthRoutes, mountSessionRoutes } from './auth/routes.js';
+import { mountV1 } from './v1/routes.js';
 
 export const MLFLOW_VERSION = '2.12.2';
 
@@ -43,6 +46,8 @@ export interface BuildOptions {
   skipInitialization?: boolean;
   /** The built web UI (`packages/web/dist` unless given). */
   webRoot?: string;
+  /** Where start-up notices go (the generated admin password); console.log by default. */
+  log?: (line: string) => void;
 }
 
 export async function buildApp(config: ServerConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -50,6 +55,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   try {
     if (!options.skipInitialization) await initializeBackend(ctx.database, config);
     if (!options.skipInitialization) await ctx.registry.initialize();
+    if (!options.skipInitialization) await ctx.auth?.initialize(options.log);
   } catch (err) {
     await ctx.close();
     throw err;
@@ -69,6 +75,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   app.addHook('onClose', async () => ctx.close());
   installParsers(app);
   installErrorHandling(app);
+  // hooks first, so they apply to every route mounted below
+  if (ctx.auth) installAuth(app, ctx.auth, config.staticPrefix);
+  mountSessionRoutes(app, ctx.auth, config.staticPrefix);
+  if (ctx.auth) mountAuthRoutes(app, ctx.auth, config.staticPrefix);
+  mountV1(app, ctx);
   const handlers = handlersFor(ctx);
   mountEndpoints(app, ENDPOINTS, handlers, {
     staticPrefix: config.staticPrefix,

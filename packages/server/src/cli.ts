@@ -23,7 +23,8 @@ Commands:
                            -p, --port PORT              default 5000
                            -w, --workers N              default 1
                            --static-prefix /PREFIX
-                           --app-name basic-auth
+                           --app-name basic-auth        users and permissions (docs/auth.md)
+                           --auth-trusted-header NAME   behind an SSO proxy: take the username from this header
                            --expose-prometheus DIR
                            --init-bucket                create/verify the s3:// destination's bucket first
                            (--dev, --gunicorn-opts, --waitress-opts are accepted and ignored)

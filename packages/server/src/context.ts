@@ -16,6 +16,7 @@ import type { PromptlabService } from './artifacts/service/promptlab.js';
 import { createArtifactServices } from './artifacts/index.js';
 import { SearchStore } from './tracking/store/search.js';
 import { SearchService } from './tracking/service/search.js';
+import { AuthService } from './auth/service.js';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -30,6 +31,8 @@ export interface AppContext {
   /** Artifact proxy and run artifacts (artifacts/service). */
   readonly artifacts: ArtifactService;
   readonly promptlab: PromptlabService;
+  /** Users and permissions; undefined when authentication is off. */
+  readonly auth: AuthService | undefined;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export function createContext(config: ServerConfig): AppContext {
   const registry = createRegistry(config, database, runStore);
   const runs = new RunService(runStore, config.truncateLongValues);
   const artifacts = createArtifactServices(config, runs);
+  const auth = config.auth ? AuthService.open(config.auth, database, { cwd: config.cwd }) : undefined;
   return {
     config,
     database,
@@ -51,7 +55,9 @@ export function createContext(config: ServerConfig): AppContext {
     gatewayProxy: new GatewayProxyService({ target: config.deploymentsTarget, timeoutMs: config.deploymentsTimeoutMs ?? 120_000 }),
     registry,
     ...artifacts,
+    auth,
     close: async () => {
+      await auth?.close();
       await registry.close();
       await database.close();
     },

@@ -11,6 +11,7 @@ import { redact } from './db/backendUri.js';
 import { initializeBackend } from './db/initialize.js';
 import { servePrometheusAggregation } from './metrics/prometheus.js';
 import { initializeRegistryStore } from './registry/index.js';
+import { AuthService } from './auth/service.js';
 
 export async function runServer(config: ServerConfig): Promise<number> {
   if (cluster.isPrimary) {
@@ -33,11 +34,27 @@ async function initializeOnce(config: ServerConfig): Promise<void> {
     database = Database.open(config.backendStoreUri, { pool: { size: 2 }, cwd: config.cwd });
     await initializeBackend(database, config);
     await initializeRegistryStore(config);
+    if (config.auth) await initializeAuth(config.auth, database, config.cwd);
   } catch (err) {
+    if (err instanceof AuthInitError) throw err;
     const detail = err instanceof Error ? err.message : String(err);
     throw new Error(`Cannot use the backend store ${redact(config.backendStoreUri)}: ${detail}`, { cause: err });
   } finally {
     await database?.close();
+  }
+}
+
+class AuthInitError extends Error {}
+
+async function initializeAuth(authConfig: NonNullable<ServerConfig['auth']>, tracking: Database, cwd: string): Promise<void> {
+  const auth = AuthService.open(authConfig, tracking, { cwd });
+  try {
+    await auth.initialize();
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new AuthInitError(`Cannot use the auth database ${redact(authConfig.databaseUri)}: ${detail}`, { cause: err });
+  } finally {
+    await auth.close();
   }
 }
 

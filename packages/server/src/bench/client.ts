@@ -22,7 +22,7 @@ export class HttpClient {
   private readonly host: string;
   private readonly port: number;
 
-  constructor(baseUrl: string, maxSockets: number) {
+  constructor(baseUrl: string, maxSockets: number, private readonly authorization?: string) {
     const url = new URL(baseUrl);
     this.host = url.hostname;
     this.port = Number(url.port || 80);
@@ -44,7 +44,7 @@ export class HttpClient {
 
   private send(method: string, path: string, payload: string | undefined): Promise<Reply> {
     return new Promise((resolve, reject) => {
-      const headers: http.OutgoingHttpHeaders = {};
+      const headers: http.OutgoingHttpHeaders = this.authorization ? { authorization: this.authorization } : {};
       if (payload !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(payload);

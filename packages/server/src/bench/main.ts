@@ -5,6 +5,7 @@
  * errors and server memory next to Python MLflow 2.12.2's figures for the same load.
  * Exit code: 0, or 1 when a scenario had errors (targets missed are reported, not fatal).
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -78,7 +79,7 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   const selected = options.scenarios.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
   console.log(header(options, target, backend));
 
-  const client = new HttpClient(target.url, options.clients);
+  const client = new HttpClient(target.url, options.clients, await benchCredentials(options, target));
   cleanups.push(async () => client.close());
   const health = await client.get('/health').catch((e: Error) => e);
   if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
@@ -109,6 +110,23 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   return summary.flagged.length > 0 ? 1 : 0;
 }
 
+const BENCH_ADMIN = { username: 'bench-admin', password: randomBytes(12).toString('hex') };
+const BENCH_USER = { username: 'bench-user', password: randomBytes(12).toString('hex') };
+
+/** With --auth: a non-admin user (admins skip the permission checks that are being measured). */
+async function benchCredentials(options: BenchOptions, target: Target): Promise<string | undefined> {
+  if (!options.auth) return undefined;
+  const basic = (u: { username: string; password: string }) => `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
+  const admin = new HttpClient(target.url, 1, basic(BENCH_ADMIN));
+  try {
+    const created = await admin.post('/api/2.0/mlflow/users/create', BENCH_USER);
+    if (created.status !== 200) throw new Error(`creating the bench user failed: ${created.status} ${created.body.toString('utf8')}`);
+  } finally {
+    admin.close();
+  }
+  return basic(BENCH_USER);
+}
+
 async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promise<Target> {
   if (options.url !== undefined) {
     return { url: options.url, pid: options.serverPid, description: `server at ${options.url}`, command: undefined };
@@ -120,6 +138,7 @@ async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promis
     artifactRoot: backend.artifactRoot,
     workers: options.workers,
     nodeArgs: options.serverNodeArgs,
+    authAdmin: options.auth ? BENCH_ADMIN : undefined,
   });
   cleanups.push(() => server.stop());
   const workers = options.workers ?? 1;

@@ -31,6 +31,8 @@ export interface BenchOptions {
   readonly targets: TargetBackend | undefined;
   /** Seed the 1000 × 5 model registry (skipped automatically when the endpoints are missing). */
   readonly registry: boolean;
+  /** Start the server with users and permissions on; the load runs as a non-admin user. */
+  readonly auth: boolean;
   readonly help: boolean;
 }
 
@@ -50,6 +52,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --scenarios a,b,c            subset, in the given order (default: all)
   --targets sqlite|mysql|postgresql   target table to judge against (default: from the URI)
   --no-registry                skip the model-registry seeding and scenarios
+  --auth                       start the server with --app-name basic-auth; every request then
+                               carries a non-admin user's Basic credentials (not with --url)
   --json FILE                  also write the results as JSON
   --baseline FILE              compare with an earlier run's --json file (e.g. Python MLflow benched
                                here with --url) instead of the fixed Python MLflow 2.12.2 figures
@@ -70,6 +74,7 @@ const SPECS: readonly FlagSpec[] = [
   { name: 'scenarios', kind: 'string' },
   { name: 'targets', kind: 'string' },
   { name: 'registry', kind: 'boolean', negatable: true },
+  { name: 'auth', kind: 'boolean' },
   { name: 'json', kind: 'string' },
   { name: 'baseline', kind: 'string' },
   { name: 'help', short: 'h', kind: 'boolean' },
@@ -103,6 +108,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (url !== undefined && (backendStoreUri !== undefined || workers !== undefined || serverNodeArgs.length > 0)) {
     problems.push('--backend-store-uri, --workers and --server-node-args configure the server the bench starts; they cannot be combined with --url');
   }
+  if (url !== undefined && values.get('auth') === true) problems.push('--auth starts the server with users and permissions on; it cannot be combined with --url');
   const serverPid = num('server-pid', undefined, 1, true);
   if (serverPid !== undefined && url === undefined) problems.push('--server-pid only applies with --url');
   const scenarios = parseScenarios(str('scenarios'), problems);
@@ -122,6 +128,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     serverPid,
     targets,
     registry: values.get('registry') !== false,
+    auth: values.get('auth') === true,
     help: values.get('help') === true,
   };
   if (problems.length > 0 && !options.help) throw new OptionsError(problems);

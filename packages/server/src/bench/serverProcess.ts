@@ -3,6 +3,8 @@
  * loopback port, the way a user runs it, and stops it with SIGTERM like a process manager.
  */
 import { spawn } from 'node:child_process';
+import path from 'node:path';
+import fs from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +23,8 @@ export interface ServerSettings {
   readonly workers: number | undefined;
   /** Extra node flags for the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
   readonly nodeArgs: readonly string[];
+  /** Users and permissions on, with this admin (the auth database lives beside the artifacts). */
+  readonly authAdmin?: { username: string; password: string } | undefined;
 }
 
 export interface StartedServer {
@@ -45,8 +49,19 @@ export async function startServer(settings: ServerSettings): Promise<StartedServ
     '--port',
     String(port),
     ...(settings.workers !== undefined ? ['--workers', String(settings.workers)] : []),
+    ...(settings.authAdmin ? ['--app-name', 'basic-auth'] : []),
   ];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env };
+  if (settings.authAdmin) {
+    const ini = path.join(settings.artifactRoot, 'bench-auth.ini');
+    fs.mkdirSync(settings.artifactRoot, { recursive: true });
+    fs.writeFileSync(
+      ini,
+      `[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///${path.join(settings.artifactRoot, 'bench-auth.db')}\nadmin_username = ${settings.authAdmin.username}\nadmin_password = ${settings.authAdmin.password}\n`,
+    );
+    env.MLFLOW_AUTH_CONFIG_PATH = ini;
+  }
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let log = '';
   const keep = (chunk: Buffer) => {
     log = (log + chunk.toString('utf8')).slice(-LOG_TAIL_CHARS);

@@ -7,6 +7,9 @@ import path from 'node:path';
 import { parseFlags } from './flags.js';
 import type { FlagSpec } from './flags.js';
 import { isDatabaseUri } from '../db/backendUri.js';
+import { loadAuthConfig } from './authConfig.js';
+import { darwinMysqlUri, nonEmpty } from './darwinEnv.js';
+import type { AuthConfig } from './authConfig.js';
 
 export interface ServerConfig {
   readonly backendStoreUri: string;
@@ -22,6 +25,8 @@ export interface ServerConfig {
   /** '' or a prefix such as '/mlflow' for the UI and ajax routes. */
   readonly staticPrefix: string;
   readonly appName: string | undefined;
+  /** Users and permissions (`--app-name basic-auth` or MLFLOW_AUTH_ENABLED=true); undefined when off. */
+  readonly auth: AuthConfig | undefined;
   /** Directory for Prometheus metrics; enables /metrics when set. */
   readonly exposePrometheus: string | undefined;
   /** MLFLOW_TRUNCATE_LONG_VALUES: cut over-long param and tag values instead of failing. */
@@ -55,6 +60,8 @@ export const SERVER_FLAGS: readonly FlagSpec[] = [
   { name: 'expose-prometheus', kind: 'string' },
   // Darwin: create/verify the S3 bucket of --artifacts-destination before serving
   { name: 'init-bucket', kind: 'boolean' },
+  // Darwin: behind an SSO proxy, take the caller's username from this header (auth only)
+  { name: 'auth-trusted-header', kind: 'string' },
   // accepted and ignored so existing start scripts keep working
   { name: 'dev', kind: 'boolean' },
   { name: 'gunicorn-opts', kind: 'string' },
@@ -90,7 +97,7 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
   };
 
   const explicitBackend = str('backend-store-uri', 'MLFLOW_BACKEND_STORE_URI');
-  const backendStoreUri = explicitBackend ?? darwinMysqlUri(env) ?? DEFAULT_BACKEND_STORE_URI;
+  const backendStoreUri = explicitBackend ?? darwinMysqlUri(env, nonEmpty(env.CONFIG_SERVICE_MYSQL_DATABASE) ?? 'darwin_mlflow') ?? DEFAULT_BACKEND_STORE_URI;
   if (!isDatabaseUri(backendStoreUri)) {
     problems.push(
       `Unsupported --backend-store-uri '${backendStoreUri}': this server keeps metadata in SQL databases only (sqlite:///..., mysql://..., postgresql://...).`,
@@ -121,10 +128,12 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
   const appName = str('app-name');
   if (appName !== undefined && !(KNOWN_APP_NAMES as readonly string[]).includes(appName)) {
     problems.push(`Invalid value for '--app-name': '${appName}' is not one of ${KNOWN_APP_NAMES.map((n) => `'${n}'`).join(', ')}.`);
-  } else if (appName === 'basic-auth') {
-    // Serving without the authentication the operator asked for would expose everything.
-    problems.push("'--app-name basic-auth' is not available in this version yet (users and permissions come with the auth work); refusing to start without authentication.");
   }
+  const authEnabled = appName === 'basic-auth' || ['true', '1', 't', 'yes', 'y'].includes((env.MLFLOW_AUTH_ENABLED ?? '').toLowerCase());
+  const host = str('host', 'MLFLOW_HOST') ?? '127.0.0.1';
+  const trustedHeader = str('auth-trusted-header', 'DARWIN_AUTH_TRUSTED_HEADER');
+  if (trustedHeader !== undefined && !authEnabled) problems.push('--auth-trusted-header needs authentication on (--app-name basic-auth or MLFLOW_AUTH_ENABLED=true).');
+  const auth = authEnabled ? loadAuthConfig({ env, cwd, host, trustedHeader }, problems) : undefined;
   const port = integer(str('port', 'MLFLOW_PORT') ?? '5000', '--port', 0, 65535, problems);
   const workers = integer(str('workers', 'MLFLOW_WORKERS') ?? '1', '--workers', 1, 64, problems);
   const poolSize = integer(nonEmpty(env.MLFLOW_SQLALCHEMYSTORE_POOL_SIZE) ?? '10', 'MLFLOW_SQLALCHEMYSTORE_POOL_SIZE', 1, 1000, problems)
@@ -140,11 +149,12 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     serveArtifacts,
     artifactsDestination: destination,
     artifactsOnly,
-    host: str('host', 'MLFLOW_HOST') ?? '127.0.0.1',
+    host,
     port,
     workers,
     staticPrefix,
     appName,
+    auth,
     exposePrometheus: str('expose-prometheus', 'MLFLOW_EXPOSE_PROMETHEUS'),
     truncateLongValues: !['false', '0', 'f', 'no', 'n'].includes((env.MLFLOW_TRUNCATE_LONG_VALUES ?? 'true').toLowerCase()),
     poolSize,
@@ -154,18 +164,6 @@ export function loadServerConfig(argv: readonly string[], env: Env, cwd: string 
     deploymentsTimeoutMs,
     initBucket: values.get('init-bucket') === true,
   });
-}
-
-/** The Darwin deployment variables compose a MySQL URI when no backend flag is given. */
-function darwinMysqlUri(env: Env): string | undefined {
-  const host = nonEmpty(env.CONFIG_SERVICE_MYSQL_MASTERHOST) ?? nonEmpty(env.DARWIN_MYSQL_HOST);
-  if (host === undefined) return undefined;
-  const user = nonEmpty(env.VAULT_SERVICE_MYSQL_USERNAME);
-  const password = env.VAULT_SERVICE_MYSQL_PASSWORD ?? '';
-  const auth = user === undefined ? '' : `${encodeURIComponent(user)}${password ? `:${encodeURIComponent(password)}` : ''}@`;
-  const port = nonEmpty(env.MYSQL_PORT) ?? '3306';
-  const database = nonEmpty(env.CONFIG_SERVICE_MYSQL_DATABASE) ?? 'darwin_mlflow';
-  return `mysql://${auth}${host}:${port}/${encodeURIComponent(database)}`;
 }
 
 /** MLflow §8.1: the flag, else `mlflow-artifacts:/` when serving; relative local roots made absolute. */
@@ -200,6 +198,3 @@ function integer(raw: string, name: string, min: number, max: number, problems: 
   return n;
 }
 
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v === '' ? undefined : v;
-}

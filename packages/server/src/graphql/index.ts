@@ -9,7 +9,9 @@ import { mountMethodNotAllowed } from '../http/mount.js';
 import { sortKeysDeep } from '../tracking/ajaxPresenters.js';
 import { runGraphql } from './execute.js';
 import { GRAPHQL_BODY_LIMIT, readGraphqlRequest } from './request.js';
-import type { GraphqlServices } from './schema.js';
+import type { GraphqlAccess, GraphqlServices } from './schema.js';
+import { requestAuth } from '../auth/requestAuth.js';
+import type { RequestAuth } from '../auth/requestAuth.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -20,11 +22,21 @@ export function mountGraphql(app: FastifyInstance, services: GraphqlServices): v
     bodyLimit: GRAPHQL_BODY_LIMIT,
     handler: async (request, reply) => {
       const graphqlRequest = await readGraphqlRequest(request, reply);
-      const response = await runGraphql(graphqlRequest, services, request.log);
+      const auth = requestAuth(request);
+      const access = auth && !auth.principal.isAdmin ? graphqlAccess(auth) : undefined;
+      const response = await runGraphql(graphqlRequest, { ...services, access }, request.log);
       return reply.type('application/json').send(encodeJson(sortKeysDeep(response)));
     },
   });
   mountMethodNotAllowed(app, new Map([[GRAPHQL_PATH, new Set(['GET', 'POST'] as const)]]));
+}
+
+function graphqlAccess({ principal, access }: RequestAuth): GraphqlAccess {
+  return {
+    canReadExperiment: (id) => access.canOnExperiment(principal, id, 'read'),
+    canReadRun: (id) => access.canOnRun(principal, id, 'read'),
+    modelVisibility: () => access.modelVisibility(principal),
+  };
 }
 
 export type { GraphqlServices } from './schema.js';

@@ -4,8 +4,9 @@
  * endpoints, so answers and error messages match `get-experiment`, `runs/get` and
  * `model-versions/search`; MLflow's resolvers skip the REST handlers' request validators too.
  */
+import type { Visibility } from '../search/visibility.js';
 import { GraphQLError, GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, specifiedDirectives } from 'graphql';
-import { LIMITS } from '@darwin-mlflow/contract';
+import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { Int64 } from '@darwin-mlflow/contract';
 import type * as wire from '@darwin-mlflow/contract';
 import type { ExperimentService } from '../tracking/service/experiments.js';
@@ -26,11 +27,23 @@ import {
   TestMutation,
 } from './types.js';
 
-/** What resolvers need: the services of one server process. */
+/** What the caller may read (absent when authentication is off). */
+export interface GraphqlAccess {
+  canReadExperiment(experimentId: string): Promise<boolean>;
+  canReadRun(runId: string): Promise<boolean>;
+  modelVisibility(): Promise<Visibility | undefined>;
+}
+
+/** What resolvers need: the services of one server process, and the caller's access. */
 export interface GraphqlServices {
   readonly experiments: ExperimentService;
   readonly runs: RunService;
   readonly registrySearch: RegistrySearchService;
+  readonly access?: GraphqlAccess | undefined;
+}
+
+function permissionDenied(): MlflowError {
+  return new MlflowError('Permission denied', 'PERMISSION_DENIED');
 }
 
 type Args = Record<string, unknown>;
@@ -55,6 +68,7 @@ function requiredArgOrNull(args: Args, name: string, field: string): unknown {
 }
 
 async function getExperiment(services: GraphqlServices, experimentId: string): Promise<wire.Experiment> {
+  if (services.access && !(await services.access.canReadExperiment(experimentId))) throw permissionDenied();
   return presentExperiment(await services.experiments.getExperiment(experimentId));
 }
 
@@ -68,12 +82,15 @@ interface SearchInput {
 async function searchModelVersions(services: GraphqlServices, input: SearchInput): Promise<object> {
   const orderBy = input.orderBy ?? [];
   if (orderBy.some((o) => o === null)) throw new GraphQLError('orderBy must not contain null.');
-  const page = await services.registrySearch.searchModelVersions({
-    filter: input.filter ?? undefined,
-    max_results: input.maxResults ?? undefined,
-    order_by: orderBy as string[],
-    page_token: input.pageToken ?? undefined,
-  });
+  const page = await services.registrySearch.searchModelVersions(
+    {
+      filter: input.filter ?? undefined,
+      max_results: input.maxResults ?? undefined,
+      order_by: orderBy as string[],
+      page_token: input.pageToken ?? undefined,
+    },
+    await services.access?.modelVisibility(),
+  );
   return { model_versions: page.items.map(presentModelVersion), next_page_token: page.nextPageToken };
 }
 
@@ -91,11 +108,14 @@ const MlflowRunExtension = new GraphQLObjectType<wire.Run, GraphqlServices>({
       // MLflow searches `run_id='<id>'` with the default page size (first page only); run ids
       // are 32 hex digits, so quoting them into the filter is safe.
       resolve: async (run, _args, services) => {
-        const page = await services.registrySearch.searchModelVersions({
-          filter: `run_id='${run.info.run_id}'`,
-          max_results: LIMITS.SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT,
-          order_by: [],
-        });
+        const page = await services.registrySearch.searchModelVersions(
+          {
+            filter: `run_id='${run.info.run_id}'`,
+            max_results: LIMITS.SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT,
+            order_by: [],
+          },
+          await services.access?.modelVisibility(),
+        );
         return page.items.map(presentModelVersion);
       },
     },
@@ -126,7 +146,9 @@ const Query = new GraphQLObjectType<unknown, GraphqlServices>({
       resolve: async (_root, args, services) => {
         const input = requiredArg<{ runId?: string | null; runUuid?: string | null }>(args, 'input', 'mlflowGetRun');
         // as MLflow's get_run_impl and our runs/get: run_id wins, run_uuid is the old name
-        return { run: presentRun(await services.runs.getRun(input.runId || input.runUuid || '')) };
+        const runId = input.runId || input.runUuid || '';
+        if (services.access && !(await services.access.canReadRun(runId))) throw permissionDenied();
+        return { run: presentRun(await services.runs.getRun(runId)) };
       },
     },
     mlflowSearchModelVersions: {

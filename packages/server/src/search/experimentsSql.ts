@@ -5,6 +5,8 @@
  * MLflow's default and its experiment_id tiebreak). NULL timestamps sort as each database
  * sorts NULLs, as in MLflow.
  */
+import { visibleIds } from './visibility.js';
+import type { Visibility } from './visibility.js';
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { ViewType } from '@darwin-mlflow/contract';
@@ -51,13 +53,16 @@ export interface ExperimentSearchQuery {
   readonly offset: number;
   /** MLflow asks for max_results + 1 rows to know whether to emit a next-page token. */
   readonly limit: number;
+  /** Only experiments the caller may read. */
+  readonly visible?: Visibility | undefined;
 }
 
 export function compileExperimentSearch(db: Kysely<Tables>, dialect: DialectName, query: ExperimentSearchQuery) {
   const base = db
     .selectFrom('experiments')
     .selectAll('experiments')
-    .where(inOrNothing(sql.ref('experiments.lifecycle_stage'), lifecycleStages(query.viewType)));
+    .where(inOrNothing(sql.ref('experiments.lifecycle_stage'), lifecycleStages(query.viewType)))
+    .$if(query.visible !== undefined, (qb) => qb.where(visibleIds('experiments.experiment_id', query.visible!)));
   return applyExperimentOrder(applyExperimentFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);

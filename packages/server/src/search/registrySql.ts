@@ -4,6 +4,8 @@
  * on the same key test that one tag row (MLflow's grouped `HAVING count(*) = <keys>` subquery
  * means the same). Soft-deleted versions (current_stage 'Deleted_Internal') never match.
  */
+import { visibleNames } from './visibility.js';
+import type { Visibility } from './visibility.js';
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import type { DialectName } from '../db/backendUri.js';
@@ -86,6 +88,8 @@ export interface RegistrySearchQuery<C, K extends string> {
   readonly offset: number;
   /** MLflow asks for max_results + 1 rows to know whether to emit a next-page token. */
   readonly limit: number;
+  /** Only models (by name) the caller may read. */
+  readonly visible?: Visibility | undefined;
 }
 
 export function compileRegisteredModelSearch(
@@ -93,7 +97,10 @@ export function compileRegisteredModelSearch(
   dialect: DialectName,
   query: RegistrySearchQuery<RegisteredModelClause, RegisteredModelOrderColumn>,
 ) {
-  const base = db.selectFrom('registered_models').selectAll('registered_models');
+  const base = db
+    .selectFrom('registered_models')
+    .selectAll('registered_models')
+    .$if(query.visible !== undefined, (qb) => qb.where(visibleNames('registered_models.name', query.visible!)));
   return applyRegisteredModelOrder(applyRegisteredModelFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);
@@ -104,7 +111,10 @@ export function compileModelVersionSearch(
   dialect: DialectName,
   query: RegistrySearchQuery<ModelVersionClause, ModelVersionOrderColumn>,
 ) {
-  const base = db.selectFrom('model_versions').selectAll('model_versions');
+  const base = db
+    .selectFrom('model_versions')
+    .selectAll('model_versions')
+    .$if(query.visible !== undefined, (qb) => qb.where(visibleNames('model_versions.name', query.visible!)));
   return applyModelVersionOrder(applyModelVersionFilter(base, dialect, query.clauses), query.orderBy)
     .offset(query.offset)
     .limit(query.limit);

@@ -85,9 +85,26 @@ export const EXPECTED_PASSING: readonly string[] = [
   'tracking_test_rest_tracking__test_update_run_name_without_changing_status[sqlalchemy]',
   'tracking_test_rest_tracking__test_upload_artifact_handler[sqlalchemy]',
   'tracking_test_rest_tracking__test_upload_artifact_handler_rejects_invalid_requests[sqlalchemy]',
+  'server_auth_test_auth__test_authenticate',
+  'server_auth_test_auth__test_create_and_delete_registered_model',
+  'server_auth_test_auth__test_search_experiments',
+  'server_auth_test_auth__test_search_registered_models',
+  'server_auth_test_client__test_client_create_experiment_permission',
+  'server_auth_test_client__test_client_create_registered_model_permission',
+  'server_auth_test_client__test_client_delete_experiment_permission',
+  'server_auth_test_client__test_client_delete_registered_model_permission',
+  'server_auth_test_client__test_client_get_experiment_permission',
+  'server_auth_test_client__test_client_get_registered_model_permission',
+  'server_auth_test_client__test_client_update_experiment_permission',
+  'server_auth_test_client__test_client_update_registered_model_permission',
+  'server_auth_test_client__test_create_user',
+  'server_auth_test_client__test_delete_user',
+  'server_auth_test_client__test_get_user',
+  'server_auth_test_client__test_update_user_admin',
+  'server_auth_test_client__test_update_user_password',
 ];
 
-export type FailureReason = 'needs auth issue' | 'server bug' | 'graphql out of scope';
+export type FailureReason = 'server bug' | 'graphql out of scope';
 
 export interface ExpectedFailure {
   readonly reason: FailureReason;
@@ -101,29 +118,6 @@ function all(reason: FailureReason, note: string, names: readonly string[]): Rec
 
 /** `graphql out of scope` files are not replayed at all (reported as skipped). */
 export const EXPECTED_FAILING: Readonly<Record<string, ExpectedFailure>> = {
-  ...all(
-    'needs auth issue',
-    'the basic-auth app (users, permissions, 401/403) is a later issue: the server refuses --app-name basic-auth until then; the corpus records no credentials, replay.ts guesses them',
-    [
-    'server_auth_test_auth__test_authenticate',
-    'server_auth_test_auth__test_create_and_delete_registered_model',
-    'server_auth_test_auth__test_search_experiments',
-    'server_auth_test_auth__test_search_registered_models',
-    'server_auth_test_client__test_client_create_experiment_permission',
-    'server_auth_test_client__test_client_create_registered_model_permission',
-    'server_auth_test_client__test_client_delete_experiment_permission',
-    'server_auth_test_client__test_client_delete_registered_model_permission',
-    'server_auth_test_client__test_client_get_experiment_permission',
-    'server_auth_test_client__test_client_get_registered_model_permission',
-    'server_auth_test_client__test_client_update_experiment_permission',
-    'server_auth_test_client__test_client_update_registered_model_permission',
-    'server_auth_test_client__test_create_user',
-    'server_auth_test_client__test_delete_user',
-    'server_auth_test_client__test_get_user',
-    'server_auth_test_client__test_update_user_admin',
-    'server_auth_test_client__test_update_user_password',
-    ],
-  ),
   ...all('graphql out of scope', "recorded while the reference server's GraphQL library was broken (its answers are 500s); /graphql is served and MLflow's GraphQL tests pass against it", [
     'tracking_test_rest_tracking__test_get_experiment_graphql[sqlalchemy]',
     'tracking_test_rest_tracking__test_get_run_and_experiment_graphql[sqlalchemy]',

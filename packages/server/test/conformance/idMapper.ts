@@ -9,7 +9,7 @@
  * (a fresh database gives the same experiment ids and version numbers as MLflow's).
  */
 
-export type IdKind = 'experiment' | 'run' | 'pageToken' | 'runName' | `version:${string}`;
+export type IdKind = 'experiment' | 'run' | 'pageToken' | 'runName' | 'user' | `version:${string}`;
 
 /** MLflow run ids: uuid4().hex. */
 export const RUN_ID = /\b[0-9a-f]{32}\b/g;
@@ -156,6 +156,10 @@ export function learnIds(recorded: Json, ours: Json, mapper: IdMapper): void {
     const mine = ours[key];
     if (UNORDERED_KEYS.has(key)) continue;
     if (typeof value === 'string' && typeof mine === 'string') learnScalar(key, value, mine, mapper);
+    // auth user ids are numbers (users/create's `user.id`, permissions' `user_id`)
+    else if (typeof value === 'number' && typeof mine === 'number' && (key === 'user_id' || (key === 'id' && 'username' in recorded))) {
+      mapper.bind('user', String(value), String(mine));
+    }
     else learnIds(value, mine, mapper);
   }
 }

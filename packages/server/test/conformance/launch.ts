@@ -24,6 +24,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+const MLFLOW_PACKAGED_AUTH_CONFIG = `[mlflow]
+default_permission = READ
+database_uri = sqlite:///basic_auth.db
+admin_username = admin
+admin_password = password
+authorization_function = mlflow.server.auth:authenticate_request_basic_auth
+`;
+
 export interface LaunchPlan {
   readonly argv: string[];
   readonly env: Record<string, string>;
@@ -33,8 +41,14 @@ export interface LaunchPlan {
 export function launchPlan(meta: SessionMeta, tmp: string, cwd: string): LaunchPlan {
   const argv = ['--backend-store-uri', backendUri(meta.backend_uri, tmp, cwd)];
   argv.push('--default-artifact-root', fillPlaceholders(meta.root_artifact_uri, tmp, cwd));
-  if (meta.app === AUTH_APP) argv.push('--app-name', 'basic-auth');
   const env: Record<string, string> = {};
+  if (meta.app === AUTH_APP) {
+    argv.push('--app-name', 'basic-auth');
+    // MLflow's packaged basic_auth.ini, which its auth tests ran with
+    const ini = path.join(cwd, 'basic_auth.ini');
+    fs.writeFileSync(ini, MLFLOW_PACKAGED_AUTH_CONFIG);
+    env.MLFLOW_AUTH_CONFIG_PATH = ini;
+  }
   for (const [k, v] of Object.entries(meta.extra_env ?? {})) env[k] = fillPlaceholders(v, tmp, cwd);
   return { argv, env };
 }
@@ -65,7 +79,7 @@ export async function launch(meta: SessionMeta): Promise<RunningServer> {
   const plan = launchPlan(meta, tmp, cwd);
   let app: FastifyInstance | undefined;
   try {
-    app = await buildApp(loadServerConfig(plan.argv, plan.env, cwd));
+    app = await buildApp(loadServerConfig(plan.argv, plan.env, cwd), { log: () => undefined });
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
     await app?.close();

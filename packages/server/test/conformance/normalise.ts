@@ -52,6 +52,7 @@ export function toRecordedSpace(value: Json, mapper: IdMapper): Json {
   for (const [key, v] of Object.entries(value)) {
     if (key === 'experiment_id' && typeof v === 'string') out[key] = mapper.toRecorded('experiment', v);
     else if (key === 'next_page_token' && typeof v === 'string') out[key] = mapper.toRecorded('pageToken', v);
+    else if ((key === 'user_id' || (key === 'id' && 'username' in value)) && typeof v === 'number') out[key] = Number(mapper.toRecorded('user', String(v)));
     else if (key === 'version' && typeof v === 'string' && modelName !== undefined) out[key] = mapper.toRecorded(`version:${modelName}`, v);
     else if (key === 'aliases' && modelName !== undefined && Array.isArray(v)) out[key] = v.map((a) => aliasToRecorded(a, modelName, mapper));
     else out[key] = toRecordedSpace(v, mapper);

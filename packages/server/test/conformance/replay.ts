@@ -54,7 +54,7 @@ export async function replayFile(file: CorpusFile, differences: readonly Deliber
       return result(`server did not start: ${String(err)}`);
     }
     try {
-      await replaySession(session, server, differences, tally);
+      await replaySession(file.name, session, server, differences, tally);
     } catch (err) {
       return result(String(err));
     } finally {
@@ -71,14 +71,14 @@ interface Tally {
   mismatches: Mismatch[];
 }
 
-async function replaySession(session: Session, server: RunningServer, differences: readonly DeliberateDifference[], tally: Tally) {
+async function replaySession(fileName: string, session: Session, server: RunningServer, differences: readonly DeliberateDifference[], tally: Tally) {
   const mapper = new IdMapper({ tmp: server.tmp, cwd: server.cwd, artifactRoot: session.meta.root_artifact_uri });
   // Both servers start with the Default experiment 0: bound up front, so a run wrongly placed in
   // another experiment cannot be learned as "the same place".
   mapper.bind('experiment', '0', '0');
   const clientTimes = new Set<number>([0]);
   const interchangeable = new InterchangeableRuns();
-  const credentials = new Credentials(server.auth);
+  const credentials = new Credentials(server.auth, SENDERS[fileName]);
   const agent = new http.Agent({ keepAlive: true });
   let lastAnswerAt = 0;
   try {
@@ -173,25 +173,44 @@ function queryParams(path: string): Record<string, string | string[]> {
 }
 
 /**
- * The corpus does not record credentials. Under basic-auth we guess what MLflow's auth tests
- * sent: nothing where the reference answered 401, the most recently created user where it
- * answered 403, the default admin (`admin` / `password`) otherwise.
+ * The corpus does not record credentials. Under basic-auth we rebuild what MLflow's auth tests
+ * sent: nothing where the reference answered 401; in test_auth.py, the senders its `with
+ * User(...)` blocks name (SENDERS, read off the test code: from the n-th exchange of the file on,
+ * the k-th user it created, or the admin); elsewhere the most recently created user where the
+ * reference answered 403 and the default admin (`admin` / `password`) otherwise.
  */
-class Credentials {
-  private lastUser: string | undefined;
+const SENDERS: Readonly<Record<string, ReadonlyArray<readonly [fromExchange: number, sender: 'admin' | number]>>> = {
+  // user1 creates 10 experiments (and grants user2), both search un-paged, then paged
+  server_auth_test_auth__test_search_experiments: [[1, 'admin'], [3, 1], [24, 2], [25, 1], [28, 2]],
+  server_auth_test_auth__test_search_registered_models: [[1, 'admin'], [3, 1], [24, 2], [25, 1], [28, 2]],
+  // user1 creates, reads the permission of, re-creates and deletes its model; the admin checks the grant is gone
+  server_auth_test_auth__test_create_and_delete_registered_model: [[1, 'admin'], [2, 1], [6, 'admin'], [7, 1]],
+};
 
-  constructor(private readonly enabled: boolean) {}
+class Credentials {
+  private readonly users: string[] = [];
+  private exchanges = 0;
+
+  constructor(
+    private readonly enabled: boolean,
+    private readonly senders: ReadonlyArray<readonly [number, 'admin' | number]> | undefined,
+  ) {}
 
   for(exchange: Exchange): string | undefined {
+    this.exchanges++;
     if (!this.enabled || exchange.status === 401) return undefined;
-    if (exchange.status === 403 && this.lastUser) return this.lastUser;
+    if (this.senders) {
+      const sender = [...this.senders].reverse().find(([from]) => this.exchanges >= from)?.[1] ?? 'admin';
+      return sender === 'admin' ? basicAuth('admin', 'password') : this.users[sender - 1];
+    }
+    if (exchange.status === 403 && this.users.length > 0) return this.users[this.users.length - 1];
     return basicAuth('admin', 'password');
   }
 
   observe(exchange: Exchange): void {
     const body = exchange.req.json as Record<string, unknown> | undefined;
     if (this.enabled && exchange.path.startsWith('/api/2.0/mlflow/users/create') && exchange.status === 200 && body) {
-      this.lastUser = basicAuth(String(body.username), String(body.password));
+      this.users.push(basicAuth(String(body.username), String(body.password)));
     }
   }
 }

@@ -23,7 +23,7 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(extraArgs: string[] = [], prefix = ''): Promise<RunningServer> {
+export async function startServer(extraArgs: string[] = [], prefix = '', env: Record<string, string> = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error('packages/web/dist is missing: run `npm run build` first.');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-ui-'));
   const args = [
@@ -33,7 +33,7 @@ export async function startServer(extraArgs: string[] = [], prefix = ''): Promis
     ...(prefix ? ['--static-prefix', prefix] : []),
     ...extraArgs,
   ];
-  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const origin = await new Promise<string>((resolve, reject) => {
     let out = '';
     const onData = (chunk: Buffer) => {

@@ -1,4 +1,5 @@
 /** Handlers of the model-version endpoints: decode -> service -> present. */
+import { modelVisibility } from '../../auth/requestAuth.js';
 import type { registry } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import type { ModelVersionService } from '../service/modelVersions.js';
@@ -29,8 +30,8 @@ export function modelVersionRoutes(versions: ModelVersionService, search: Regist
   const getModelVersionDownloadUri: Handler<R['getModelVersionDownloadUri']['request']> = async (req) => ({
     artifact_uri: await versions.getModelVersionDownloadUri(req.name, req.version),
   });
-  const searchModelVersions: Handler<R['searchModelVersions']['request']> = async (req) => {
-    const page = await search.searchModelVersions(req);
+  const searchModelVersions: Handler<R['searchModelVersions']['request']> = async (req, { request }) => {
+    const page = await search.searchModelVersions(req, await modelVisibility(request));
     return {
       model_versions: page.items.length > 0 ? page.items.map(presentModelVersion) : undefined,
       next_page_token: page.nextPageToken,

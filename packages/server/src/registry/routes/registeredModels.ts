@@ -1,4 +1,5 @@
 /** Handlers of the registered-model endpoints: decode -> service -> present. */
+import { modelVisibility } from '../../auth/requestAuth.js';
 import type { registry } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import type { RegisteredModelService } from '../service/registeredModels.js';
@@ -28,8 +29,8 @@ export function registeredModelRoutes(models: RegisteredModelService, search: Re
     const versions = await models.getLatestVersions(req.name, req.stages);
     return { model_versions: versions.length > 0 ? versions.map(presentModelVersion) : undefined };
   };
-  const searchRegisteredModels: Handler<R['searchRegisteredModels']['request']> = async (req) => {
-    const page = await search.searchRegisteredModels(req);
+  const searchRegisteredModels: Handler<R['searchRegisteredModels']['request']> = async (req, { request }) => {
+    const page = await search.searchRegisteredModels(req, await modelVisibility(request));
     return {
       registered_models: page.items.length > 0 ? page.items.map(presentRegisteredModel) : undefined,
       next_page_token: page.nextPageToken,

@@ -3,6 +3,7 @@
  * (max_results, filter, order_by, page token), then one page of rows plus one more to decide
  * whether a next-page token is due.
  */
+import type { Visibility } from '../../search/visibility.js';
 import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { DecodedMessage, Int64, registry } from '@darwin-mlflow/contract';
 import { createPageToken, parseModelVersionSearch, parseRegisteredModelSearch } from '../../search/index.js';
@@ -35,25 +36,25 @@ function page<T>(rows: T[], offset: number, maxResults: number): Page<T> {
 export class RegistrySearchService {
   constructor(private readonly store: RegistrySearchStore) {}
 
-  async searchRegisteredModels(req: SearchModelsRequest): Promise<Page<RegisteredModel>> {
+  async searchRegisteredModels(req: SearchModelsRequest, visible?: Visibility): Promise<Page<RegisteredModel>> {
     const maxResults = checkMaxResults(
       req.max_results,
       LIMITS.SEARCH_REGISTERED_MODEL_MAX_RESULTS_DEFAULT,
       LIMITS.SEARCH_REGISTERED_MODEL_MAX_RESULTS_THRESHOLD,
     );
     const parsed = parseRegisteredModelSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
-    const rows = await this.store.searchRegisteredModels({ ...parsed, limit: maxResults + 1 });
+    const rows = await this.store.searchRegisteredModels({ ...parsed, limit: maxResults + 1, visible });
     return page(rows, parsed.offset, maxResults);
   }
 
-  async searchModelVersions(req: SearchVersionsRequest): Promise<Page<ModelVersion>> {
+  async searchModelVersions(req: SearchVersionsRequest, visible?: Visibility): Promise<Page<ModelVersion>> {
     const maxResults = checkMaxResults(
       req.max_results,
       LIMITS.SEARCH_MODEL_VERSION_MAX_RESULTS_DEFAULT,
       LIMITS.SEARCH_MODEL_VERSION_MAX_RESULTS_THRESHOLD,
     );
     const parsed = parseModelVersionSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
-    const rows = await this.store.searchModelVersions({ ...parsed, limit: maxResults + 1 });
+    const rows = await this.store.searchModelVersions({ ...parsed, limit: maxResults + 1, visible });
     return page(rows, parsed.offset, maxResults);
   }
 }

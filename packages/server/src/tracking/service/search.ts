@@ -2,6 +2,7 @@
  * runs/search and experiments/search: MLflow's parameter rules, filter grammar and paging
  * (runs: a token whenever the page is full; experiments: only when another row exists).
  */
+import type { Visibility } from '../../search/visibility.js';
 import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { createPageToken, parseExperimentSearch, parseRunSearch } from '../../search/index.js';
@@ -52,7 +53,7 @@ export class SearchService {
     return { page: runs, nextPageToken: runPageSize(runs) === maxResults ? createPageToken(parsed.offset + maxResults) : undefined };
   }
 
-  async searchExperiments(req: SearchExperimentsRequest): Promise<Page<Experiment>> {
+  async searchExperiments(req: SearchExperimentsRequest, visible?: Visibility): Promise<Page<Experiment>> {
     const maxResults = Number(req.max_results ?? 0);
     if (maxResults < 1) {
       throw MlflowError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
@@ -64,6 +65,7 @@ export class SearchService {
     }
     const parsed = parseExperimentSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
     const rows = await this.store.searchExperiments({
+      visible,
       viewType: (req.view_type ?? 'ACTIVE_ONLY') as ViewType,
       clauses: parsed.clauses,
       orderBy: parsed.orderBy,

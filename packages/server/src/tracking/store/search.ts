@@ -1,4 +1,5 @@
 /** Searches over runs and experiments: one page query, then the page's data in bulk. */
+import type { Visibility } from '../../search/visibility.js';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { selectArrays } from '../../db/arrayRows.js';
 import type { Database } from '../../db/database.js';
@@ -21,6 +22,7 @@ export interface RunSearch {
 }
 
 export interface ExperimentSearch {
+  visible?: Visibility | undefined;
   viewType: ViewType;
   clauses: readonly ExperimentClause[];
   orderBy: readonly ColumnOrder<ExperimentOrderColumn>[];
