@@ -2,29 +2,11 @@
  * Downsampled metric histories (our `darwin/metrics/downsample` endpoint): per step bucket the
  * count, min, max, first and last value, so a chart of any length shows every spike.
  */
+import type { DownsampledMetric } from '@darwin-mlflow/contract';
 import { get } from './client';
 
-export interface MetricBucket {
-  start_step: number;
-  end_step: number;
-  start_timestamp: number;
-  end_timestamp: number;
-  count: number;
-  min: number;
-  max: number;
-  first: number;
-  last: number;
-}
-
-export interface Downsampled {
-  start_step: number | null;
-  end_step: number | null;
-  total_count: number;
-  buckets: MetricBucket[];
-}
-
-export function downsampleMetric(runId: string, key: string, buckets: number, range?: { start: number; end: number }): Promise<Downsampled> {
-  return get<Downsampled>('ajax-api/2.0/darwin/metrics/downsample', {
+export function downsampleMetric(runId: string, key: string, buckets: number, range?: { start: number; end: number }): Promise<DownsampledMetric> {
+  return get<DownsampledMetric>('ajax-api/2.0/darwin/metrics/downsample', {
     run_id: runId,
     metric_key: key,
     buckets,

@@ -3,6 +3,7 @@
  * exponential smoothing; and min/max bucketing so a chart never draws more than about two
  * points per pixel and still shows every spike (the first, min, max and last of each bucket).
  */
+import type { MetricBucket } from '@darwin-mlflow/contract';
 
 export type XAxis = 'step' | 'time' | 'relative';
 
@@ -113,25 +114,12 @@ export function alignSeries(series: readonly Series[]): [Float64Array, ...(numbe
   return [x, ...ys];
 }
 
-/** A downsampled bucket as the server sends it. */
-export interface BucketPoint {
-  start_step: number;
-  end_step: number;
-  start_timestamp: number;
-  end_timestamp: number;
-  count: number;
-  min: number;
-  max: number;
-  first: number;
-  last: number;
-}
-
 /**
  * Buckets as chart points: first at the bucket's start, min and max at a third and two thirds
  * of it (in the order that draws the shorter path), last at its end. A bucket of one step
  * keeps its first value and its most extreme one.
  */
-export function bucketsToSeries(buckets: readonly BucketPoint[], axis: XAxis, startTime: number): Series {
+export function bucketsToSeries(buckets: readonly MetricBucket[], axis: XAxis, startTime: number): Series {
   const xs: number[] = [];
   const ys: number[] = [];
   const at = (step: number, ts: number) => (axis === 'step' ? step : axis === 'time' ? ts / 1000 : (ts - startTime) / 1000);

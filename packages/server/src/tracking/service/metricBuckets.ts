@@ -3,8 +3,9 @@
  * exists, and asks the store for equal-width step buckets.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
+import type { DownsampledMetric } from '@darwin-mlflow/contract';
 import { pyInt } from '../../http/decode.js';
-import type { DownsampledMetric, MetricBucketStore, StepRange } from '../store/metricBuckets.js';
+import type { MetricBucketStore, StepRange } from '../store/metricBuckets.js';
 import type { RunService } from './runs.js';
 
 export const MAX_BUCKETS = 5000;

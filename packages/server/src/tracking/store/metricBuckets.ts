@@ -4,31 +4,13 @@
  * and time bounds. The database does the grouping; a second statement reads the first and last
  * points of each bucket. NaN points are left out (a chart cannot draw them).
  */
+import type { DownsampledMetric } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
 import type { DialectName } from '../../db/backendUri.js';
 import type { Database, Db } from '../../db/database.js';
 import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { Int64Cell } from '../../db/arrayRows.js';
 import { largeRead } from './largeReads.js';
-
-export interface MetricBucket {
-  start_step: number;
-  end_step: number;
-  start_timestamp: number;
-  end_timestamp: number;
-  count: number;
-  min: number;
-  max: number;
-  first: number;
-  last: number;
-}
-
-export interface DownsampledMetric {
-  start_step: number | null;
-  end_step: number | null;
-  total_count: number;
-  buckets: MetricBucket[];
-}
 
 export interface StepRange {
   start: bigint;
