@@ -9,6 +9,7 @@ import { useArtifactHead, useArtifactList } from '../hooks/useArtifacts';
 import { parseDelimited, parseSignature, previewKind } from '../lib/artifactKinds';
 import type { ModelSignature, SignatureField } from '../lib/artifactKinds';
 import { ErrorState, Loading } from './Status';
+import { HeaderRow } from './TableParts';
 
 const TEXT_LIMIT = 512 * 1024;
 const TABLE_LIMIT = 256 * 1024;
@@ -131,13 +132,7 @@ function SignatureTables({ signature }: { signature: ModelSignature }) {
     list.length > 0 && (
       <table className="grid compact signature">
         <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Type</th>
-            <th scope="col">Details</th>
-          </tr>
-        </thead>
+        <HeaderRow columns={['Name', 'Type', 'Details']} />
         <tbody>
           {list.map((f) => (
             <tr key={f.name}>

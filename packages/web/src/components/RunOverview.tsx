@@ -7,6 +7,7 @@ import { useMetricSummaries } from '../hooks/useMetricHistory';
 import { formatDuration, formatNumber, formatTime, tagValue } from '../lib/format';
 import { toNumber } from '../lib/series';
 import { Description, NOTE_TAG } from './Description';
+import { HeaderRow, SearchField } from './TableParts';
 import { TagList } from './TagList';
 
 export function RunOverview({ run }: { run: Run }) {
@@ -67,14 +68,7 @@ export function RunOverview({ run }: { run: Run }) {
         <section>
           <h2>Datasets</h2>
           <table className="grid compact">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Digest</th>
-                <th scope="col">Source type</th>
-                <th scope="col">Context</th>
-              </tr>
-            </thead>
+            <HeaderRow columns={['Name', 'Digest', 'Source type', 'Context']} />
             <tbody>
               {run.inputs?.dataset_inputs?.map((d) => (
                 <tr key={`${d.dataset.name}-${d.dataset.digest}`}>
@@ -124,17 +118,9 @@ function ParamsTable({ params }: { params: { key: string; value?: string }[] }) 
   return (
     <section>
       <h2>Parameters ({params.length})</h2>
-      <label>
-        <span className="sr-only">Search parameters</span>
-        <input type="search" placeholder="Search parameters" value={search} onChange={(e) => setSearch(e.target.value)} />
-      </label>
+      <SearchField label="Search parameters" value={search} onChange={setSearch} />
       <table className="grid compact">
-        <thead>
-          <tr>
-            <th scope="col">Parameter</th>
-            <th scope="col">Value</th>
-          </tr>
-        </thead>
+        <HeaderRow columns={['Parameter', 'Value']} />
         <tbody>
           {shown.map((p) => (
             <tr key={p.key}>
@@ -156,20 +142,9 @@ function MetricsTable({ run }: { run: Run }) {
   return (
     <section>
       <h2>Metrics ({metrics.length})</h2>
-      <label>
-        <span className="sr-only">Search metrics</span>
-        <input type="search" placeholder="Search metrics" value={search} onChange={(e) => setSearch(e.target.value)} />
-      </label>
+      <SearchField label="Search metrics" value={search} onChange={setSearch} />
       <table className="grid compact">
-        <thead>
-          <tr>
-            <th scope="col">Metric</th>
-            <th scope="col">Latest</th>
-            <th scope="col">Min</th>
-            <th scope="col">Max</th>
-            <th scope="col">Step</th>
-          </tr>
-        </thead>
+        <HeaderRow columns={['Metric', 'Latest', 'Min', 'Max', 'Step']} />
         <tbody>
           {shown.map((m) => {
             const s = summaries.get(m.key);
