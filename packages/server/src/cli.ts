@@ -1,5 +1,6 @@
 /**
- * `darwin-mlflow` command line: `server` (the `mlflow server` flags), `db upgrade <uri>`.
+ * `darwin-mlflow` command line: `server` (the `mlflow server` flags), `db upgrade <uri>`. The client
+ * commands are the SDK's: the bin launcher sends them there, so this package imports only the contract.
  * Nothing below this file reads process.env: it is turned into a config object here.
  */
 import { ConfigError, loadServerConfig } from './config/serverConfig.js';
@@ -31,6 +32,11 @@ Commands:
   gc [options]           Permanently delete deleted runs/experiments and their artifacts (\`darwin-mlflow gc --help\`).
   s3 init [s3://B/P]     Create the artifact bucket when missing and verify write access.
   db upgrade URI         Migrate a database from any MLflow 2.x schema revision to 2.12.2's head.
+
+Client commands (from darwin-mlflow-sdk; \`darwin-mlflow <command> --help\`):
+  experiments, runs, metrics, artifacts, models   everyday tracking and registry tasks
+  users, tokens, permissions                      auth administration
+  completion bash|zsh                             shell completion
 `;
 
 type Env = Readonly<Record<string, string | undefined>>;

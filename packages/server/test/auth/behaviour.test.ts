@@ -86,6 +86,23 @@ describe.each(testDialects())('authentication and permissions on $dialect', (dia
     await s.request('DELETE', '/api/2.0/mlflow/registered-models/permissions/delete', { as: alice, json: { name: 'alice-model', username: 'bob' } });
   });
 
+  it('checks HEAD like GET, asks for credentials before redirecting double slashes, and ignores method overrides', async () => {
+    await s.request('POST', '/api/2.0/mlflow/experiments/permissions/create', { as: alice, json: { experiment_id: exp, username: 'bob', permission: 'NO_PERMISSIONS' } });
+    try {
+      expect((await s.request('HEAD', `/api/2.0/mlflow/runs/get?run_id=${run}`, { as: bob })).status).toBe(403);
+      expect((await s.request('GET', `//api/2.0/mlflow/runs/get?run_id=${run}`)).status).toBe(401);
+      const redirected = await s.request('GET', `//api/2.0/mlflow/runs/get?run_id=${run}`, { as: bob });
+      expect(redirected.status).toBe(308);
+      expect((await s.request('GET', String(redirected.headers.location), { as: bob })).status).toBe(403);
+      const override = await s.request('GET', `/api/2.0/mlflow/runs/get?run_id=${run}`, { as: bob, headers: { 'x-http-method-override': 'POST' } });
+      expect(override.status).toBe(403);
+      const encoded = await s.request('GET', `/api/2.0/mlflow-artifacts/artifacts/${exp}%2F..%2F0/x`, { as: bob });
+      expect([400, 403, 404]).toContain(encoded.status);
+    } finally {
+      await s.request('DELETE', '/api/2.0/mlflow/experiments/permissions/delete', { as: alice, json: { experiment_id: exp, username: 'bob' } });
+    }
+  });
+
   it('accepts personal access tokens as Bearer until they are revoked', async () => {
     const created = await s.request('POST', '/v1/tokens', { as: alice, json: { name: 'ci', expires_in_days: 30 } });
     expect(created.status).toBe(201);
@@ -182,6 +199,23 @@ describe.each(testDialects())('authentication and permissions on $dialect', (dia
     expect((await s.request('GET', `/v1/experiment/0/run/${runId}`, { as: alice })).status).toBe(404);
     const ignored = await s.request('GET', `/v1/experiment/${exp}`, { headers: { email: 'alice' } });
     expect(ignored.status).toBe(401);
+  });
+
+  it('filters /v1/models by name (quotes included) and tags, pages by page_size, and formats created_at', async () => {
+    for (const name of ["o'brien-model", 'team-a-1', 'team-a-2', 'team-b-1']) {
+      await s.request('POST', '/api/2.0/mlflow/registered-models/create', { as: alice, json: { name, tags: [{ key: 'team', value: name.startsWith('team-a') ? 'a' : 'b' }] } });
+    }
+    const q = (filters: object, extra = '') => s.request('GET', `/v1/models?filters=${encodeURIComponent(JSON.stringify(filters))}${extra}`, { as: alice });
+    const quoted = await q({ name: "o'brien" });
+    expect(quoted.status).toBe(200);
+    expect(quoted.body.data.map((m: { name: string }) => m.name)).toEqual(["o'brien-model"]);
+    expect(quoted.body.data[0].created_at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    const byTag = await q({ name: 'team', tags: { team: 'a' } }, '&page_size=1');
+    expect(byTag.body.data.map((m: { name: string }) => m.name)).toEqual(['team-a-1']);
+    const next = await q({ name: 'team', tags: { team: 'a' } }, `&page_size=1&page_token=${encodeURIComponent(byTag.body.next_page_token)}`);
+    expect(next.body.data.map((m: { name: string }) => m.name)).toEqual(['team-a-2']);
+    expect((await s.request('GET', '/v1/models?filters=not-json', { as: alice })).status).toBe(400);
+    expect((await s.request('GET', '/v1/models?page_size=0', { as: alice })).status).toBe(400);
   });
 });
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadServerConfig } from '../../src/config/serverConfig.js';
+import type { ServerConfig } from '../../src/config/serverConfig.js';
 import type { TestDatabase, TestDialect } from '../support/databases.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-secret-1' };
@@ -31,6 +32,7 @@ export interface RequestOptions {
 
 export interface AuthTestServer {
   app: FastifyInstance;
+  config: ServerConfig;
   dir: string;
   request(method: string, url: string, options?: RequestOptions): Promise<AuthResponse>;
   /** As the admin; fails the test on an error status. */
@@ -89,6 +91,7 @@ export async function startAuthApp(
   };
   return {
     app,
+    config,
     dir,
     request,
     admin,
