@@ -5,3 +5,4 @@ export * from './enums.js';
 export * from './wire.js';
 export * from './endpoint.js';
 export * from './endpoints/index.js';
+export * from './downsample.js';

@@ -31,6 +31,10 @@ import { timedServerFactory } from './http/nodeServer.js';
 import type { Logger } from './logging/logger.js';
 import { installRequestLogging, requestIdOf } from './logging/requestLog.js';
 import type { ReadinessChecks } from './health/routes.js';
+import { mountDownsampleRoute } from './tracking/routes/downsample.js';
+import { MetricBucketService } from './tracking/service/metricBuckets.js';
+import { MetricBucketStore } from './tracking/store/metricBuckets.js';
+import { defaultWebRoot, hasWebUi, mountWebUi } from './ui/static.js';
 import { installAuth } from './auth/enforce.js';
 import { mountAuthRoutes, mountSessionRoutes } from './auth/routes.js';
 import { mountV1 } from './v1/routes.js';
@@ -38,7 +42,7 @@ import { mountV1 } from './v1/routes.js';
 export const MLFLOW_VERSION = '2.12.2';
 
 const NO_UI_TEXT = `Darwin MLflow (MLflow ${MLFLOW_VERSION} REST API) is running.
-This build serves no web UI. Point an MLflow client at this address, e.g.
+This build serves no web UI (packages/web/dist is missing: run \`npm run build\`). Point an MLflow client at this address, e.g.
   MLFLOW_TRACKING_URI=<this address> python -c "import mlflow; print(mlflow.search_experiments())"
 `;
 
@@ -50,6 +54,8 @@ export interface BuildOptions {
   logger?: Logger;
   /** Skip schema creation and the default experiment (the primary process did it). */
   skipInitialization?: boolean;
+  /** The built web UI (`packages/web/dist` unless given). */
+  webRoot?: string;
   /** Where start-up notices go (the generated admin password); console.log by default. */
   log?: (line: string) => void;
 }
@@ -115,8 +121,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });
   mountHealthRoutes(app, readinessChecks(ctx));
   app.get('/version', async (_req, reply) => reply.type('text/html; charset=utf-8').send(MLFLOW_VERSION));
-  // MLflow answers `/` with a plain-text explanation when its UI build is absent, as ours is
-  app.get(`${config.staticPrefix}/`, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(NO_UI_TEXT));
+  mountDownsampleRoute(app, new MetricBucketService(new MetricBucketStore(ctx.database), ctx.runs), { staticPrefix: config.staticPrefix, artifactsOnly: config.artifactsOnly });
+  const webRoot = options.webRoot ?? defaultWebRoot();
+  if (hasWebUi(webRoot)) mountWebUi(app, { staticPrefix: config.staticPrefix, root: webRoot });
+  // MLflow answers `/` with a plain-text explanation when its UI build is absent
+  else app.get(`${config.staticPrefix}/`, async (_req, reply) => reply.type('text/plain; charset=utf-8').send(NO_UI_TEXT));
   return app;
 }
 

@@ -132,6 +132,11 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
 export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
   // the web UI's files (index and assets) carry no data
   'GET /': PUBLIC,
+  'GET /experiments': PUBLIC,
+  'GET /experiments/*': PUBLIC,
+  'GET /static-files/*': PUBLIC,
+  // the UI's downsampled metric histories (tracking/routes/downsample.ts)
+  'GET /darwin/metrics/downsample': byRun('read'),
   'GET /health': PUBLIC,
   // MLflow 3.x: the UI's logged-model file reads
   'GET /mlflow/logged-models/:model_id/artifacts/files': byLoggedModel('read'),

@@ -67,15 +67,11 @@ describe('MLflow transport rules', () => {
     expect(wrong.headers.allow).toContain('POST');
   });
 
-  it('serves both /api and /ajax-api families, plus /health and /version', async () => {
+  it('serves both /api and /ajax-api families, plus /health and /version (the UI: test/ui/static.test.ts)', async () => {
     const ajax = await call(server.app, 'GET', `/ajax-api/2.0/mlflow/experiments/get?experiment_id=0`);
     expect(ajax.body.experiment.name).toBe('Default');
     expect((await server.app.inject({ url: '/health' })).body).toBe('OK');
     expect((await server.app.inject({ url: '/version' })).body).toBe('2.12.2');
-    const root = await server.app.inject({ url: '/' });
-    expect(root.statusCode).toBe(200);
-    expect(root.headers['content-type']).toContain('text/plain');
-    expect(root.body).toContain('serves no web UI');
   });
 
   it('reads GET parameters from the query string, arrays from repeated keys', async () => {

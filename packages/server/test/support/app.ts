@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import type { BuildOptions } from '../../src/app.js';
 import { loadServerConfig } from '../../src/config/serverConfig.js';
 import type { TestDatabase, TestDialect } from './databases.js';
 
@@ -14,7 +15,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestApp(dialect: TestDialect, label: string, extraArgs: string[] = []): Promise<TestServer> {
+export async function startTestApp(dialect: TestDialect, label: string, extraArgs: string[] = [], options: BuildOptions = {}): Promise<TestServer> {
   const database = await dialect.create(label);
   const artifactRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-artifacts-'));
   const config = loadServerConfig(
@@ -22,7 +23,7 @@ export async function startTestApp(dialect: TestDialect, label: string, extraArg
     {},
     artifactRoot,
   );
-  const app = await buildApp(config);
+  const app = await buildApp(config, options);
   return {
     app,
     database,

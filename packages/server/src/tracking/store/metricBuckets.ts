@@ -1,0 +1,135 @@
+/**
+ * Downsampled metric histories for the UI's charts: the step range of one run's metric cut into
+ * equal-width buckets, each with its point count, min, max, first and last value and its step
+ * and time bounds. The database does the grouping; a second statement reads the first and last
+ * points of each bucket. NaN points are left out (a chart cannot draw them).
+ */
+import type { DownsampledMetric } from '@darwin-mlflow/contract';
+import { sql } from 'kysely';
+import type { DialectName } from '../../db/backendUri.js';
+import type { Database, Db } from '../../db/database.js';
+import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
+import type { Int64Cell } from '../../db/arrayRows.js';
+import { largeRead } from './largeReads.js';
+
+export interface StepRange {
+  start: bigint;
+  end: bigint;
+}
+
+/** `(step - start) / width` as integer division in each dialect (MySQL's `/` is decimal). */
+function bucketOf(dialect: DialectName, start: bigint, width: bigint) {
+  const offset = sql`(${sql.ref('step')} - ${String(start)})`;
+  return dialect === 'mysql' ? sql<Int64Cell>`${offset} DIV ${String(width)}` : sql<Int64Cell>`${offset} / ${sql.lit(Number(width))}`;
+}
+
+const NOT_NAN = sql<boolean>`NOT ${sql.ref('is_nan')}`;
+
+/**
+ * `key = ?`, except that SQLite is kept off the primary key: it leads with `key`, so without
+ * statistics SQLite walks every run's points of that key (2,000,000 rows for a 100,000-point
+ * run among 2,000,000 points) instead of the run's own through `index_metrics_run_uuid`.
+ */
+function keyIs(dialect: DialectName, key: string) {
+  return dialect === 'sqlite' ? sql<boolean>`+${sql.ref('key')} = ${key}` : sql<boolean>`${sql.ref('key')} = ${key}`;
+}
+const num = (cell: Int64Cell | bigint) => Number(int64Of(cell));
+
+async function bounds(db: Db, dialect: DialectName, runId: string, key: string, range: StepRange | undefined) {
+  let query = db
+    .selectFrom('metrics')
+    .select((eb) => [int64Column(dialect, eb.fn.min('step')).as('lo'), int64Column(dialect, eb.fn.max('step')).as('hi'), eb.fn.countAll().as('n')])
+    .where('run_uuid', '=', runId)
+    .where(keyIs(dialect, key))
+    .where(NOT_NAN);
+  if (range) query = query.where('step', '>=', String(range.start) as never).where('step', '<=', String(range.end) as never);
+  const [row] = await selectArrays<[Int64Cell | null, Int64Cell | null, number | string]>(db, query);
+  return { lo: row?.[0] ?? null, hi: row?.[1] ?? null, count: Number(row?.[2] ?? 0) };
+}
+
+export async function downsampleMetric(db: Db, dialect: DialectName, runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
+  const b = await bounds(db, dialect, runId, key, range);
+  if (b.lo === null || b.hi === null || b.count === 0) return { start_step: null, end_step: null, total_count: 0, buckets: [] };
+  const lo = BigInt(b.lo);
+  const hi = BigInt(b.hi);
+  const span = hi - lo + 1n;
+  const width = (span + BigInt(buckets) - 1n) / BigInt(buckets);
+  const bucket = bucketOf(dialect, lo, width);
+  const grouped = await selectArrays<[Int64Cell, number | string, number, number, Int64Cell, Int64Cell, Int64Cell, Int64Cell]>(
+    db,
+    db
+      .selectFrom('metrics')
+      .select((eb) => [
+        bucket.as('b'),
+        eb.fn.countAll().as('n'),
+        eb.fn.min('value').as('mn'),
+        eb.fn.max('value').as('mx'),
+        int64Column(dialect, eb.fn.min('step')).as('s0'),
+        int64Column(dialect, eb.fn.max('step')).as('s1'),
+        int64Column(dialect, eb.fn.min('timestamp')).as('t0'),
+        int64Column(dialect, eb.fn.max('timestamp')).as('t1'),
+      ])
+      .where('run_uuid', '=', runId)
+      .where(keyIs(dialect, key))
+      .where(NOT_NAN)
+      .where('step', '>=', String(lo) as never)
+      .where('step', '<=', String(hi) as never)
+      .groupBy(sql`1`)
+      .orderBy(sql`1`),
+  );
+  const edgeSteps = [...new Set(grouped.flatMap((r) => [String(r[4]), String(r[5])]))];
+  const edges = await edgePoints(db, dialect, runId, key, edgeSteps);
+  return {
+    start_step: num(b.lo),
+    end_step: num(b.hi),
+    total_count: b.count,
+    buckets: grouped.map(([, n, mn, mx, s0, s1, t0, t1]) => ({
+      start_step: num(s0),
+      end_step: num(s1),
+      start_timestamp: num(t0),
+      end_timestamp: num(t1),
+      count: Number(n),
+      min: Number(mn),
+      max: Number(mx),
+      first: edges.get(String(s0))?.first ?? Number(mn),
+      last: edges.get(String(s1))?.last ?? Number(mx),
+    })),
+  };
+}
+
+/** For each step, the value of its earliest and latest point (by timestamp, then value). */
+async function edgePoints(db: Db, dialect: DialectName, runId: string, key: string, steps: string[]): Promise<Map<string, { first: number; last: number }>> {
+  const out = new Map<string, { first: number; last: number }>();
+  const CHUNK = 2000;
+  for (let i = 0; i < steps.length; i += CHUNK) {
+    const rows = await selectArrays<[Int64Cell, number]>(
+      db,
+      db
+        .selectFrom('metrics')
+        .select([int64Column(dialect, sql.ref('step')).as('step'), sql.ref('value').as('value')])
+        .where('run_uuid', '=', runId)
+        .where(keyIs(dialect, key))
+        .where(NOT_NAN)
+        .where('step', 'in', steps.slice(i, i + CHUNK) as never[])
+        .orderBy('step')
+        .orderBy('timestamp')
+        .orderBy('value'),
+    );
+    for (const [step, value] of rows) {
+      const k = String(step);
+      const seen = out.get(k);
+      if (seen) seen.last = Number(value);
+      else out.set(k, { first: Number(value), last: Number(value) });
+    }
+  }
+  return out;
+}
+
+export class MetricBucketStore {
+  constructor(private readonly database: Database) {}
+
+  downsample(runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
+    const { dialect } = this.database;
+    return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets)));
+  }
+}

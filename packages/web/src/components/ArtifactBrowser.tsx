@@ -1,0 +1,68 @@
+/**
+ * The artifact tree of a run (directories listed when opened) and a preview of the chosen
+ * file. The chosen path is in the URL, as MLflow's `…/artifacts/<path>` routes have it.
+ */
+import type { FileInfo } from '@darwin-mlflow/contract';
+import { useState } from 'react';
+import { useArtifactList } from '../hooks/useArtifacts';
+import { ArtifactPreview } from './ArtifactPreview';
+import { ErrorState, Loading } from './Status';
+
+interface Props {
+  runId: string;
+  artifactUri: string | undefined;
+  path: string;
+  onSelect: (path: string) => void;
+}
+
+export function ArtifactBrowser({ runId, artifactUri, path, onSelect }: Props) {
+  const root = useArtifactList(runId, '');
+  if (root.isPending) return <Loading label="Loading artifacts…" />;
+  if (root.isError) return <ErrorState error={root.error} retry={() => void root.refetch()} />;
+  const files = root.data.files ?? [];
+  if (files.length === 0) return <p className="empty">This run has no artifacts.</p>;
+  return (
+    <div className="artifacts">
+      <nav className="artifact-tree" aria-label="Artifacts">
+        <ul role="tree" aria-label="Artifact files">
+          {files.map((f) => (
+            <TreeNode key={f.path} runId={runId} file={f} selected={path} onSelect={onSelect} depth={0} />
+          ))}
+        </ul>
+      </nav>
+      <div className="artifact-view">
+        {path ? <ArtifactPreview runId={runId} artifactUri={artifactUri} path={path} isDir={isDirectory(path, files)} /> : <p className="muted">Choose a file to preview it.</p>}
+      </div>
+    </div>
+  );
+}
+
+function isDirectory(path: string, top: FileInfo[]): boolean | undefined {
+  return top.find((f) => f.path === path)?.is_dir;
+}
+
+function TreeNode({ runId, file, selected, onSelect, depth }: { runId: string; file: FileInfo; selected: string; onSelect: (p: string) => void; depth: number }) {
+  const [open, setOpen] = useState(() => file.is_dir && (selected === file.path || selected.startsWith(`${file.path}/`)));
+  const children = useArtifactList(runId, file.path, file.is_dir && open);
+  const name = file.path.split('/').pop();
+  const click = () => {
+    if (file.is_dir) setOpen(!open);
+    onSelect(file.path);
+  };
+  return (
+    <li role="treeitem" aria-expanded={file.is_dir ? open : undefined} aria-selected={selected === file.path}>
+      <button type="button" className={`tree-item${selected === file.path ? ' active' : ''}`} style={{ paddingLeft: 8 + depth * 14 }} onClick={click}>
+        <span aria-hidden="true">{file.is_dir ? (open ? '▾ 📁' : '▸ 📁') : '📄'}</span> {name}
+      </button>
+      {file.is_dir && open && (
+        <ul role="group">
+          {children.isPending && <li className="muted">Loading…</li>}
+          {children.isError && <li className="field-error">{children.error.message}</li>}
+          {children.data?.files?.map((c) => (
+            <TreeNode key={c.path} runId={runId} file={c} selected={selected} onSelect={onSelect} depth={depth + 1} />
+          ))}
+        </ul>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Metric line charts: one chart per metric, one line per run; x by step, wall time or relative
+ * time; smoothing; log scale; drag to zoom, which asks the server for that step range at full
+ * resolution. RUNNING runs are polled and their lines grow until the run ends.
+ */
+import type { Run } from '@darwin-mlflow/contract';
+import { useMemo, useState } from 'react';
+import type uPlot from 'uplot';
+import { useDownsampledSeries } from '../hooks/useMetricHistory';
+import { alignSeries, bucketsToSeries, smooth } from '../lib/series';
+import type { XAxis } from '../lib/series';
+import { ErrorState } from './Status';
+import { UPlotChart } from './UPlotChart';
+
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#7c3aed', '#ca8a04'];
+/** About two points per pixel of a chart's width (each bucket draws up to four). */
+const BUCKETS = 500;
+
+export interface ChartSettings {
+  xAxis: XAxis;
+  smoothing: number;
+  logScale: boolean;
+}
+
+export default function MetricCharts({ runs, metricKeys, initial }: { runs: Run[]; metricKeys: string[]; initial?: Partial<ChartSettings> }) {
+  const [settings, setSettings] = useState<ChartSettings>({ xAxis: 'step', smoothing: 0, logScale: false, ...initial });
+  const [search, setSearch] = useState('');
+  const keys = metricKeys.filter((k) => k.toLowerCase().includes(search.toLowerCase()));
+  return (
+    <div className="charts">
+      <div className="toolbar">
+        <label>
+          X axis{' '}
+          <select value={settings.xAxis} onChange={(e) => setSettings({ ...settings, xAxis: e.target.value as XAxis })}>
+            <option value="step">Step</option>
+            <option value="time">Wall time</option>
+            <option value="relative">Relative time</option>
+          </select>
+        </label>
+        <label>
+          Smoothing{' '}
+          <input type="range" min={0} max={0.99} step={0.01} value={settings.smoothing} onChange={(e) => setSettings({ ...settings, smoothing: Number(e.target.value) })} />{' '}
+          <span className="mono">{settings.smoothing.toFixed(2)}</span>
+        </label>
+        <label className="check">
+          <input type="checkbox" checked={settings.logScale} onChange={(e) => setSettings({ ...settings, logScale: e.target.checked })} /> Log scale
+        </label>
+        {metricKeys.length > 4 && (
+          <label>
+            <span className="sr-only">Search metrics</span>
+            <input type="search" placeholder="Search metrics" value={search} onChange={(e) => setSearch(e.target.value)} />
+          </label>
+        )}
+      </div>
+      <div className="chart-grid">
+        {keys.map((key) => (
+          <MetricChart key={key} metricKey={key} runs={runs} settings={settings} />
+        ))}
+      </div>
+    </div>
+  );
+}
+
+export function MetricChart({ metricKey, runs, settings }: { metricKey: string; runs: Run[]; settings: ChartSettings }) {
+  const [zoom, setZoom] = useState<{ start: number; end: number } | undefined>();
+  const requestKey = runs.map((r) => `${r.info.run_id}:${r.info.status}`).join(',');
+  const requests = useMemo(
+    () => requestKey.split(',').map((entry) => ({ runId: entry.split(':')[0] as string, key: metricKey, live: entry.endsWith(':RUNNING') })),
+    [requestKey, metricKey],
+  );
+  const startTimes = runs.map((r) => Number(r.info.start_time)).join(',');
+  const results = useDownsampledSeries(requests, BUCKETS, settings.xAxis === 'step' ? zoom : undefined);
+  const error = results.find((r) => r.isError)?.error;
+  const loading = results.some((r) => r.isPending);
+  const dataKey = results.map((r) => r.dataUpdatedAt).join(',');
+  const points = results.reduce((n, r) => n + (r.data?.total_count ?? 0), 0);
+
+  const data = useMemo<uPlot.AlignedData>(() => {
+    const starts = startTimes.split(',').map(Number);
+    const series = results.map((r, i) => {
+      const s = bucketsToSeries(r.data?.buckets ?? [], settings.xAxis, starts[i] ?? 0);
+      return { x: s.x, y: smooth(s.y, settings.smoothing) };
+    });
+    return alignSeries(series) as unknown as uPlot.AlignedData;
+  }, [dataKey, settings.xAxis, settings.smoothing, startTimes]);
+
+  // the chart is rebuilt only when its series change, not when a run's data is refetched
+  const labels = runs.map((r) => r.info.run_name || r.info.run_id.slice(0, 8));
+  const labelKey = labels.join('\u0000');
+  const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
+    () => ({
+      scales: { x: { time: settings.xAxis === 'time' }, y: { distr: settings.logScale ? 3 : 1 } },
+      series: [
+        { label: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'time' ? 'time' : 'seconds' },
+        ...labelKey.split('\u0000').map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
+      ],
+      axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 60 }],
+      cursor: { drag: { x: true, y: false } },
+      hooks: {
+        setSelect: [
+          (u: uPlot) => {
+            if (u.select.width < 4) return;
+            const start = u.posToVal(u.select.left, 'x');
+            const end = u.posToVal(u.select.left + u.select.width, 'x');
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            if (settings.xAxis === 'step') setZoom({ start, end });
+            else u.setScale('x', { min: start, max: end });
+          },
+        ],
+      },
+    }),
+    [settings.xAxis, settings.logScale, labelKey],
+  );
+
+  return (
+    <figure className="chart card" data-metric={metricKey}>
+      <figcaption>
+        <span className="mono">{metricKey}</span>
+        <span className="muted">
+          {loading ? ' loading…' : ` ${points.toLocaleString()} points`}
+          {requests.some((r) => r.live) && <span className="badge running"> live</span>}
+        </span>
+        {zoom && (
+          <button type="button" className="link" onClick={() => setZoom(undefined)}>
+            Reset zoom
+          </button>
+        )}
+      </figcaption>
+      {error ? <ErrorState error={error} /> : <UPlotChart options={options} data={data} height={220} label={`Chart of ${metricKey}`} />}
+    </figure>
+  );
+}

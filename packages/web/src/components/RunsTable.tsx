@@ -1,0 +1,259 @@
+/**
+ * The runs table: TanStack Table for columns, sorting state and nested rows; TanStack Virtual
+ * for rows and data columns, so only what is on screen is in the DOM at 10,000 runs. Sorting
+ * is the server's (manualSorting); clicking a header asks for a new order.
+ */
+import { flexRender, getCoreRowModel, getExpandedRowModel, useReactTable } from '@tanstack/react-table';
+import type { ColumnDef, ExpandedState, Updater } from '@tanstack/react-table';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useMemo, useRef } from 'react';
+import { Link } from 'react-router';
+import { formatDuration, formatNumber, formatTime } from '../lib/format';
+import { cellValue } from '../lib/runRows';
+import type { RunRow } from '../lib/runRows';
+import { columnId } from '../lib/runsViewState';
+import type { DataColumn, SortSpec } from '../lib/runsViewState';
+
+const ROW_HEIGHT = 34;
+const DATA_WIDTH = 130;
+
+interface Props {
+  rows: RunRow[];
+  columns: DataColumn[];
+  sort: SortSpec;
+  onSort: (sort: SortSpec) => void;
+  expanded: string[];
+  onExpanded: (ids: string[]) => void;
+  selected: Set<string>;
+  onSelected: (ids: Set<string>) => void;
+  showExperiment: boolean;
+  hasMore: boolean;
+  loadingMore: boolean;
+  onNearEnd: () => void;
+}
+
+interface FixedColumn {
+  id: string;
+  width: number;
+  sortKey?: { kind: 'attributes'; key: string };
+}
+
+const FIXED: FixedColumn[] = [
+  { id: 'select', width: 36 },
+  { id: 'name', width: 260, sortKey: { kind: 'attributes', key: 'run_name' } },
+  { id: 'created', width: 160, sortKey: { kind: 'attributes', key: 'start_time' } },
+  { id: 'duration', width: 90 },
+  { id: 'status', width: 100, sortKey: { kind: 'attributes', key: 'status' } },
+  { id: 'user', width: 110, sortKey: { kind: 'attributes', key: 'user_id' } },
+];
+
+const FIXED_WITH_EXPERIMENT: FixedColumn[] = [...FIXED, { id: 'experiment', width: 90 }];
+
+export function RunsTable(props: Props) {
+  const { rows, columns, sort, onSort, expanded, onExpanded, selected, onSelected } = props;
+  const fixed = props.showExperiment ? FIXED_WITH_EXPERIMENT : FIXED;
+  const fixedWidth = fixed.reduce((s, c) => s + c.width, 0);
+
+  const columnDefs = useMemo<ColumnDef<RunRow>[]>(
+    () => [
+      ...fixed.map((c) => ({ id: c.id, header: headerLabel(c.id), size: c.width })),
+      ...columns.map((c) => ({ id: columnId(c), header: c.key, size: DATA_WIDTH, meta: c })),
+    ],
+    [columns, fixed],
+  );
+  const expandedState = useMemo<ExpandedState>(() => Object.fromEntries(expanded.map((id) => [id, true])), [expanded]);
+  const table = useReactTable({
+    data: rows,
+    columns: columnDefs,
+    getRowId: (r) => r.run.info.run_id,
+    getSubRows: (r) => r.subRows,
+    getCoreRowModel: getCoreRowModel(),
+    getExpandedRowModel: getExpandedRowModel(),
+    manualSorting: true,
+    state: { expanded: expandedState },
+    onExpandedChange: (updater: Updater<ExpandedState>) => {
+      const next = typeof updater === 'function' ? updater(expandedState) : updater;
+      onExpanded(next === true ? rows.map((r) => r.run.info.run_id) : Object.keys(next).filter((k) => next[k]));
+    },
+  });
+  const visibleRows = table.getRowModel().rows;
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const rowVirtualizer = useVirtualizer({
+    count: visibleRows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const colVirtualizer = useVirtualizer({
+    horizontal: true,
+    count: columns.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => DATA_WIDTH,
+    paddingStart: fixedWidth,
+    overscan: 3,
+  });
+  const vRows = rowVirtualizer.getVirtualItems();
+  const vCols = colVirtualizer.getVirtualItems();
+  const totalWidth = colVirtualizer.getTotalSize();
+  const lastIndex = vRows[vRows.length - 1]?.index ?? 0;
+  const { hasMore, loadingMore, onNearEnd } = props;
+  useEffect(() => {
+    if (hasMore && !loadingMore && lastIndex >= visibleRows.length - 50) onNearEnd();
+  }, [hasMore, loadingMore, lastIndex, visibleRows.length, onNearEnd]);
+
+  const leadingSpace = (vCols[0]?.start ?? fixedWidth) - fixedWidth;
+  const trailingSpace = totalWidth - (vCols[vCols.length - 1]?.end ?? fixedWidth);
+  const headerColumns = table.getFlatHeaders();
+  const allSelected = rows.length > 0 && visibleRows.every((r) => selected.has(r.id));
+
+  const sortFor = (id: string): SortSpec | undefined => {
+    const f = fixed.find((c) => c.id === id)?.sortKey;
+    if (f) return { ...f, asc: false };
+    const data = columns.find((c) => columnId(c) === id);
+    return data ? { ...data, asc: false } : undefined;
+  };
+  const sortState = (id: string): 'ascending' | 'descending' | 'none' => {
+    const s = sortFor(id);
+    if (!s || s.kind !== sort.kind || s.key !== sort.key) return 'none';
+    return sort.asc ? 'ascending' : 'descending';
+  };
+  const header = (id: string, width: number, sticky?: number) => {
+    const h = headerColumns.find((x) => x.id === id);
+    const spec = sortFor(id);
+    const state = sortState(id);
+    const style = { width, left: sticky };
+    if (id === 'select') {
+      return (
+        <div key={id} role="columnheader" className="cell sticky" style={style}>
+          <input
+            type="checkbox"
+            aria-label="Select all shown runs"
+            checked={allSelected}
+            onChange={(e) => onSelected(new Set(e.target.checked ? visibleRows.map((r) => r.id) : []))}
+          />
+        </div>
+      );
+    }
+    return (
+      <div key={id} role="columnheader" aria-sort={state} className={`cell head${sticky !== undefined ? ' sticky' : ''}`} style={style} title={String(h?.column.columnDef.header ?? id)}>
+        {spec ? (
+          <button type="button" className="sort" onClick={() => onSort({ ...spec, asc: state === 'descending' })}>
+            {h ? flexRender(h.column.columnDef.header, h.getContext()) : id}
+            <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}</span>
+          </button>
+        ) : (
+          h && flexRender(h.column.columnDef.header, h.getContext())
+        )}
+      </div>
+    );
+  };
+
+  return (
+    <div ref={scroller} className="runs-scroller" role="table" aria-label="Runs" aria-rowcount={visibleRows.length + 1}>
+      <div className="runs-inner" style={{ height: rowVirtualizer.getTotalSize() + ROW_HEIGHT, width: totalWidth }}>
+        <div role="row" className="runs-row header" style={{ width: totalWidth }}>
+          {fixed.map((c, i) => header(c.id, c.width, i < 2 ? (i === 0 ? 0 : fixed[0]?.width) : undefined))}
+          <div className="spacer" style={{ width: leadingSpace }} />
+          {vCols.map((vc) => {
+            const c = columns[vc.index] as DataColumn;
+            return (
+              <div key={columnId(c)} className="head-wrap" style={{ width: DATA_WIDTH }}>
+                {header(columnId(c), DATA_WIDTH)}
+                <span className={`kind ${c.kind}`}>{c.kind}</span>
+              </div>
+            );
+          })}
+          <div className="spacer" style={{ width: trailingSpace }} />
+        </div>
+        {vRows.map((vr) => {
+          const row = visibleRows[vr.index];
+          if (!row) return null;
+          const r = row.original;
+          const info = r.run.info;
+          const url = `/experiments/${info.experiment_id}/runs/${info.run_id}`;
+          return (
+            <div
+              key={row.id}
+              role="row"
+              aria-rowindex={vr.index + 2}
+              className={`runs-row${selected.has(row.id) ? ' selected' : ''}${info.lifecycle_stage === 'deleted' ? ' deleted' : ''}`}
+              style={{ transform: `translateY(${vr.start + ROW_HEIGHT}px)`, width: totalWidth }}
+            >
+              <div role="cell" className="cell sticky" style={{ width: fixed[0]?.width, left: 0 }}>
+                <input
+                  type="checkbox"
+                  aria-label={`Select run ${info.run_name ?? info.run_id}`}
+                  checked={selected.has(row.id)}
+                  onChange={() => {
+                    const next = new Set(selected);
+                    if (next.has(row.id)) next.delete(row.id);
+                    else next.add(row.id);
+                    onSelected(next);
+                  }}
+                />
+              </div>
+              <div role="cell" className="cell sticky name" style={{ width: fixed[1]?.width, left: fixed[0]?.width, paddingLeft: 8 + row.depth * 18 }}>
+                {row.getCanExpand() ? (
+                  <button
+                    type="button"
+                    className="expander"
+                    aria-expanded={row.getIsExpanded()}
+                    aria-label={`${row.getIsExpanded() ? 'Hide' : 'Show'} ${row.subRows.length} child runs`}
+                    onClick={row.getToggleExpandedHandler()}
+                  >
+                    {row.getIsExpanded() ? '▾' : '▸'} <span className="count">{row.subRows.length}</span>
+                  </button>
+                ) : (
+                  <span className="expander-space" />
+                )}
+                <Link to={url} title={info.run_name ?? info.run_id}>
+                  {info.run_name || info.run_id}
+                </Link>
+              </div>
+              {fixed.slice(2).map((c) => (
+                <div key={c.id} role="cell" className="cell" style={{ width: c.width }}>
+                  {fixedCell(c.id, r)}
+                </div>
+              ))}
+              <div className="spacer" style={{ width: leadingSpace }} />
+              {vCols.map((vc) => {
+                const c = columns[vc.index] as DataColumn;
+                const v = cellValue(r, c);
+                return (
+                  <div key={columnId(c)} role="cell" className={`cell${c.kind === 'metrics' ? ' num' : ''}`} style={{ width: DATA_WIDTH }} title={v === undefined ? '' : String(v)}>
+                    {c.kind === 'metrics' ? formatNumber(v as number | undefined) : v}
+                  </div>
+                );
+              })}
+              <div className="spacer" style={{ width: trailingSpace }} />
+            </div>
+          );
+        })}
+      </div>
+      {props.loadingMore && <div className="loading-more" role="status">Loading more runs…</div>}
+    </div>
+  );
+}
+
+function headerLabel(id: string): string {
+  return { select: '', name: 'Run name', created: 'Created', duration: 'Duration', status: 'Status', user: 'User', experiment: 'Experiment' }[id] ?? id;
+}
+
+function fixedCell(id: string, r: RunRow) {
+  const info = r.run.info;
+  switch (id) {
+    case 'created':
+      return formatTime(info.start_time);
+    case 'duration':
+      return info.status === 'RUNNING' ? '—' : formatDuration(info.start_time, info.end_time);
+    case 'status':
+      return <span className={`badge ${info.status.toLowerCase()}`}>{info.status}</span>;
+    case 'user':
+      return info.user_id;
+    case 'experiment':
+      return info.experiment_id;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,41 @@
+/** MLflow's metric page (`#/metric/<key>?runs=[...]&x_axis=...`): one metric over several runs. */
+import { useParams, useSearchParams } from 'react-router';
+import MetricCharts from '../components/MetricCharts';
+import { ErrorState, Loading } from '../components/Status';
+import { useRunsById } from '../hooks/useRun';
+import { jsonList, jsonString } from '../lib/mlflowRoutes';
+import type { XAxis } from '../lib/series';
+
+const X_AXES: Record<string, XAxis> = { step: 'step', wall: 'time', time: 'time', relative: 'relative' };
+
+export default function MetricScene() {
+  const { '*': splat = '' } = useParams();
+  const [params] = useSearchParams();
+  const runIds = jsonList(params.get('runs'));
+  const key = jsonString(params.get('metric')) ?? decodeURIComponent(splat);
+  const plotKeys = jsonList(params.get('plot_metric_keys'));
+  const keys = plotKeys.length ? plotKeys : key ? [key] : [];
+  const runs = useRunsById(runIds);
+  if (runIds.length === 0 || keys.length === 0) return <ErrorState error={new Error('The link names no runs or no metric.')} />;
+  const failed = runs.find((r) => r.isError);
+  if (failed) return <ErrorState error={failed.error} />;
+  if (runs.some((r) => r.isPending)) return <Loading />;
+  const smoothing = Number(params.get('line_smoothness') ?? 0);
+  return (
+    <section className="page">
+      <h1>
+        Metric <span className="mono">{keys.join(', ')}</span>
+      </h1>
+      <MetricCharts
+        runs={runs.map((r) => r.data).filter((r) => r !== undefined)}
+        metricKeys={keys}
+        initial={{
+          xAxis: X_AXES[params.get('x_axis') ?? 'step'] ?? 'step',
+          logScale: params.get('y_axis_scale') === 'log',
+          // MLflow's slider goes from 1 to 100
+          smoothing: Number.isFinite(smoothing) && smoothing > 1 ? Math.min(0.99, smoothing / 100) : 0,
+        }}
+      />
+    </section>
+  );
+}
