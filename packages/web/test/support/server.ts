@@ -38,7 +38,7 @@ export async function startServer(extraArgs: string[] = [], prefix = '', env: Re
     let out = '';
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      const m = /listening at (http:\/\/[^\s]+)/.exec(out);
+      const m = /listening at (http:\/\/[^\s"]+)/.exec(out);
       if (m) resolve((m[1] as string).replace(/\/$/, ''));
     };
     child.stdout?.on('data', onData);
