@@ -41,6 +41,15 @@ function isDirectory(path: string, top: FileInfo[]): boolean | undefined {
   return top.find((f) => f.path === path)?.is_dir;
 }
 
+/** Drawn, not an emoji: emoji glyphs are missing from many fonts (they render as empty boxes). */
+function EntryIcon({ folder }: { folder: boolean }) {
+  return (
+    <svg className="tree-icon" aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="none" stroke="currentColor" strokeWidth="1.3">
+      {folder ? <path d="M1.5 3.5h5l1.5 1.5h6.5v8h-13z" /> : <path d="M3.5 1.5h6l3 3v10h-9zM9.5 1.5v3h3" />}
+    </svg>
+  );
+}
+
 function TreeNode({ runId, file, selected, onSelect, depth }: { runId: string; file: FileInfo; selected: string; onSelect: (p: string) => void; depth: number }) {
   const [open, setOpen] = useState(() => file.is_dir && (selected === file.path || selected.startsWith(`${file.path}/`)));
   const children = useArtifactList(runId, file.path, file.is_dir && open);
@@ -52,7 +61,8 @@ function TreeNode({ runId, file, selected, onSelect, depth }: { runId: string; f
   return (
     <li role="treeitem" aria-expanded={file.is_dir ? open : undefined} aria-selected={selected === file.path}>
       <button type="button" className={`tree-item${selected === file.path ? ' active' : ''}`} style={{ paddingLeft: 8 + depth * 14 }} onClick={click}>
-        <span aria-hidden="true">{file.is_dir ? (open ? '▾ 📁' : '▸ 📁') : '📄'}</span> {name}
+        <span aria-hidden="true" className="tree-caret">{file.is_dir ? (open ? '▾' : '▸') : ''}</span>
+        <EntryIcon folder={file.is_dir} /> {name}
       </button>
       {file.is_dir && open && (
         <ul role="group">

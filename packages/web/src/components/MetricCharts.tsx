@@ -117,7 +117,7 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
       <figcaption>
         <span className="mono">{metricKey}</span>
         <span className="muted">
-          {loading ? ' loading…' : ` ${points.toLocaleString()} points`}
+          {loading ? ' loading…' : ` ${points.toLocaleString()} ${points === 1 ? 'point' : 'points'}`}
           {requests.some((r) => r.live) && <span className="badge running"> live</span>}
         </span>
         {zoom && (
