@@ -89,15 +89,20 @@ export class CredentialVerifier {
 
   /** Verifies a username and password (login form and Basic): rate limited per user and client. */
   async checkPassword(username: string, password: string, client: string): Promise<Authentication> {
+    return (await this.verified(username, password, client)).result;
+  }
+
+  /** checkPassword, with the stored hash the password matched (for the Basic cache). */
+  private async verified(username: string, password: string, client: string): Promise<{ result: Authentication; hash?: string | null }> {
     const retry = this.limiter.retryAfter(username, client);
-    if (retry > 0) return { kind: 'limited', retryAfterSeconds: retry };
+    if (retry > 0) return { result: { kind: 'limited', retryAfterSeconds: retry } };
     const user = await this.store.findUser(username);
     if (!user || !(await verifyPassword(user.passwordHash, password))) {
       this.limiter.fail(username, client);
-      return { kind: 'invalid' };
+      return { result: { kind: 'invalid' } };
     }
     this.limiter.succeed(username);
-    return { kind: 'ok', principal: principalOf(user, 'basic') };
+    return { result: { kind: 'ok', principal: principalOf(user, 'basic') }, hash: user.passwordHash };
   }
 
   /** Drops every cached credential of a user on this process (others expire within CACHE_TTL_MS). */
@@ -140,17 +145,9 @@ export class CredentialVerifier {
       }
       this.cache.delete(key);
     }
-    const retry = this.limiter.retryAfter(username, client);
-    if (retry > 0) return { kind: 'limited', retryAfterSeconds: retry };
-    const user = await this.store.findUser(username);
-    if (!user || !(await verifyPassword(user.passwordHash, decoded.slice(colon + 1)))) {
-      this.limiter.fail(username, client);
-      return { kind: 'invalid' };
-    }
-    this.limiter.succeed(username);
-    const principal = principalOf(user, 'basic');
-    this.remember(key, principal, user.passwordHash);
-    return { kind: 'ok', principal };
+    const { result, hash } = await this.verified(username, decoded.slice(colon + 1), client);
+    if (result.kind === 'ok') this.remember(key, result.principal, hash);
+    return result;
   }
 
   private async cached(label: string, load: () => Promise<Principal | undefined>): Promise<Authentication> {

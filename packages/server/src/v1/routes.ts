@@ -14,7 +14,7 @@ import type { Principal } from '../auth/credentials.js';
 import type { AuthService } from '../auth/service.js';
 import type { AppContext } from '../context.js';
 import { presentRun, presentRunRows } from '../tracking/presenters.js';
-import type { Run } from '../tracking/entities.js';
+import type { Experiment, Run } from '../tracking/entities.js';
 import type { ModelVersion } from '../registry/entities.js';
 import { body, keyValues, optionalString, pageSize, param, query, requiredString, success, successMessage, utcText, withDetail } from './envelope.js';
 import { openApiDocument, docsPage } from './openapi.js';
@@ -44,6 +44,22 @@ function literal(text: string): string {
   throw MlflowError.invalidParameter('A name filter cannot contain both single and double quotes.');
 }
 
+function experimentSummary(e: Experiment) {
+  return {
+    experiment_id: e.experiment_id,
+    experiment_name: e.name,
+    artifact_location: e.artifact_location,
+    lifecycle_stage: e.lifecycle_stage,
+    creation_time: e.creation_time,
+    last_update_time: e.last_update_time,
+    tags: tagObject(e.tags),
+  };
+}
+
+function tagObject(tags: ReadonlyArray<{ key: string; value: string | null }>): Record<string, string | null> {
+  return Object.fromEntries(tags.map((t) => [t.key, t.value]));
+}
+
 function runSummary(run: Run) {
   return {
     run_name: run.info.run_name,
@@ -67,7 +83,7 @@ function versionSummary(v: ModelVersion) {
     status: v.status,
     inputs: {},
     outputs: {},
-    tags: Object.fromEntries(v.tags.map((t) => [t.key, t.value])),
+    tags: tagObject(v.tags),
     created_at: utcText(v.creation_time),
   };
 }
@@ -86,16 +102,7 @@ export function v1Routes(ctx: AppContext): V1Route[] {
   async function experimentJson(id: string) {
     const e = await ctx.experiments.getExperiment(id);
     const owners = auth ? (await auth.store.listExperimentPermissions(id)).filter((p) => p.permission === 'MANAGE') : [];
-    return {
-      experiment_id: e.experiment_id,
-      experiment_name: e.name,
-      artifact_location: e.artifact_location,
-      lifecycle_stage: e.lifecycle_stage,
-      created_by: owners[0]?.username ?? null,
-      creation_time: e.creation_time,
-      last_update_time: e.last_update_time,
-      tags: Object.fromEntries(e.tags.map((t) => [t.key, t.value])),
-    };
+    return { ...experimentSummary(e), created_by: owners[0]?.username ?? null };
   }
 
   const routes: V1Route[] = [
@@ -118,16 +125,7 @@ export function v1Routes(ctx: AppContext): V1Route[] {
           },
           await experimentVisibility(request),
         );
-        const data = page.items.map((e) => ({
-          experiment_id: e.experiment_id,
-          experiment_name: e.name,
-          artifact_location: e.artifact_location,
-          lifecycle_stage: e.lifecycle_stage,
-          creation_time: e.creation_time,
-          last_update_time: e.last_update_time,
-          tags: Object.fromEntries(e.tags.map((t) => [t.key, t.value])),
-        }));
-        return success(reply, data, { next_page_token: page.nextPageToken ?? null });
+        return success(reply, page.items.map(experimentSummary), { next_page_token: page.nextPageToken ?? null });
       },
     },
     {
@@ -301,7 +299,7 @@ export function v1Routes(ctx: AppContext): V1Route[] {
         const data = page.items.map((m) => ({
           name: m.name,
           description: m.description,
-          tags: Object.fromEntries(m.tags.map((t) => [t.key, t.value])),
+          tags: tagObject(m.tags),
           created_at: utcText(m.creation_time),
           versions: m.latest_versions.map(versionSummary),
         }));
