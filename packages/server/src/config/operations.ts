@@ -4,6 +4,7 @@
  * from `DARWIN_*` variables (MLflow has no flags for these) with defaults that suit one replica
  * behind a load balancer; `--fail-fast` and `--log-level` are flags too.
  */
+import { nonEmpty } from './darwinEnv.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -100,6 +101,3 @@ function envInteger(env: Env, name: string, fallback: number, min: number, max: 
   return n;
 }
 
-function nonEmpty(v: string | undefined): string | undefined {
-  return v === undefined || v === '' ? undefined : v;
-}

@@ -4,11 +4,9 @@
  * `run_id` and `run_link` as stored; `storage_location` never shown (`user_id` only if some other tool stored one).
  */
 import type * as wire from '@darwin-mlflow/contract';
+import { nonEmpty } from '../tracking/presenters.js';
 import type { ModelVersion, RegisteredModel, RegistryTag } from './entities.js';
 
-function nonEmpty<T>(items: T[]): T[] | undefined {
-  return items.length > 0 ? items : undefined;
-}
 
 function presentTags(tags: RegistryTag[]): wire.KeyValue[] | undefined {
   return nonEmpty(tags.map((t) => (t.value === null ? { key: t.key } : { key: t.key, value: t.value })));

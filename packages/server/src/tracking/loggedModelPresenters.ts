@@ -1,9 +1,7 @@
 /** Wire JSON of MLflow 3.x's logged models (LoggedModel.to_proto: no creator_id, no status_message). */
+import { nonEmpty } from './presenters.js';
 import type { LoggedModel, LoggedModelMetric, ModelOutput } from './loggedModelEntities.js';
 
-function nonEmpty<T>(items: T[]): T[] | undefined {
-  return items.length > 0 ? items : undefined;
-}
 
 function presentModelMetric(m: LoggedModelMetric) {
   return {

@@ -17,7 +17,8 @@ import { presentModelOutputs } from './loggedModelPresenters.js';
 import type { KeyValueCells, MetricCells, RunInfoCells, RunRows } from './store/runRows.js';
 import type { MetricPointCells } from './store/metrics.js';
 
-function nonEmpty<T>(items: T[]): T[] | undefined {
+/** A repeated field: omitted when empty, as proto JSON does. */
+export function nonEmpty<T>(items: T[]): T[] | undefined {
   return items.length > 0 ? items : undefined;
 }
 
