@@ -4,8 +4,9 @@
  * and the translation of driver errors into MLflow error codes.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
-import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import { ARRAY_ROWS_MARKER } from './arrayRows.js';
 import { parseBackendUri } from './backendUri.js';
 import type { DatabaseTarget, DialectName } from './backendUri.js';
 import { openMysql } from './dialects/mysql.js';
@@ -15,6 +16,7 @@ import { isNetworkError } from './dialects/networkErrors.js';
 import type { DialectDriver, ErrorKind, PoolOptions, PoolUsage } from './dialects/types.js';
 import type { Tables } from './tables.js';
 import type { SchemaGeneration } from './schema/revisions.js';
+import { Semaphore } from '../util/semaphore.js';
 
 export type Db = Kysely<Tables>;
 
@@ -34,10 +36,19 @@ export class Database {
    */
   generation: SchemaGeneration = '3.x';
 
+  /**
+   * Streams on MySQL/PostgreSQL hold a pooled connection for as long as their client reads:
+   * at most half the pool, so slow downloads cannot starve every other request.
+   */
+  private readonly streams: Semaphore | undefined;
+
   private constructor(
     private readonly driver: DialectDriver,
     readonly target: DatabaseTarget,
-  ) {}
+    poolSize: number,
+  ) {
+    this.streams = driver.name === 'sqlite' ? undefined : new Semaphore(Math.max(1, Math.floor(poolSize / 2)));
+  }
 
   static open(uri: string, options: { pool?: PoolOptions; cwd?: string } = {}): Database {
     const target = parseBackendUri(uri, options.cwd);
@@ -48,7 +59,7 @@ export class Database {
         : target.dialect === 'mysql'
           ? openMysql(target, pool)
           : openPostgres(target, pool);
-    return new Database(driver, target);
+    return new Database(driver, target, pool.size);
   }
 
   get dialect(): DialectName {
@@ -66,6 +77,23 @@ export class Database {
       return await fn(this.driver.kysely);
     } catch (err) {
       throw this.translate(err);
+    }
+  }
+
+  /**
+   * The rows of a SELECT as arrays (like `selectArrays`), streamed from a cursor `chunkRows` at
+   * a time with driver errors translated; see DialectDriver.streamArrays.
+   */
+  async *streamArrays<R extends readonly unknown[]>(query: Compilable<unknown>, chunkRows: number): AsyncGenerator<R[]> {
+    const compiled = query.compile();
+    const marked = CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]);
+    const release = await this.streams?.acquire();
+    try {
+      yield* this.driver.streamArrays(marked, chunkRows) as AsyncGenerator<R[]>;
+    } catch (err) {
+      throw this.translate(err);
+    } finally {
+      release?.();
     }
   }
 

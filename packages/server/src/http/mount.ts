@@ -10,6 +10,7 @@ import { decodeRequest } from './decode.js';
 import type { RawRequest } from './decode.js';
 import { encodeJson, JsonSyntaxError, parseJson, RawJson } from './json.js';
 import { parseQueryString } from './queryString.js';
+import { sendStreamedJson, StreamedJson } from './streamedJson.js';
 import type { SchemaGeneration } from '../db/schema/revisions.js';
 import { HEAD_2X_REVISION, HEAD_REVISION } from '../db/schema/revisions.js';
 
@@ -72,6 +73,7 @@ export function mountEndpoints(
             const input = decodeRequest(endpoint, readRaw(endpoint, request));
             const result = await handler(input as never, { request, reply });
             if (reply.sent) return reply;
+            if (result instanceof StreamedJson) return sendStreamedJson(reply, result);
             const body = result instanceof RawJson ? result.text : encodeJson(result ?? {});
             return reply.type('application/json').send(body);
           },

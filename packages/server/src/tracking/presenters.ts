@@ -11,7 +11,7 @@ import type { LifecycleStage, RunStatus } from '@darwin-mlflow/contract';
 import { int64Of } from '../db/arrayRows.js';
 import type { BoolCell, Int64Cell } from '../db/arrayRows.js';
 import { toBool } from '../db/ints.js';
-import { wireDouble } from '../http/json.js';
+import { encodeJson, wireDouble } from '../http/json.js';
 import type { DatasetInput, Experiment, KeyValue, Run, RunInfo } from './entities.js';
 import { presentModelOutputs } from './loggedModelPresenters.js';
 import type { KeyValueCells, MetricCells, RunInfoCells, RunRows } from './store/runRows.js';
@@ -54,6 +54,11 @@ function presentPoint(key: string, value: number, timestamp: Int64Cell | null, s
 export function presentMetricHistory(key: string, points: readonly MetricPointCells[]): wire.Metric[] | undefined {
   if (points.length === 0) return undefined;
   return points.map(([value, timestamp, step, isNan]) => presentPoint(key, value, timestamp, step, isNan));
+}
+
+/** Points of get-history as wire JSON texts, one per point (the elements `encodeJson` writes). */
+export function presentMetricHistoryJson(key: string, points: readonly MetricPointCells[]): string[] {
+  return points.map(([value, timestamp, step, isNan]) => encodeJson(presentPoint(key, value, timestamp, step, isNan)));
 }
 
 function presentKeyValues(rows: readonly KeyValueCells[]): wire.KeyValue[] | undefined {

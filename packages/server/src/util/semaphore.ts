@@ -6,15 +6,26 @@ export class Semaphore {
   constructor(private readonly permits: number) {}
 
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running < this.permits) this.running++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const release = await this.acquire();
     try {
       return await task();
     } finally {
+      release();
+    }
+  }
+
+  /** Waits for a permit; the function returned gives it back (for work that is not one promise, such as a stream). */
+  async acquire(): Promise<() => void> {
+    if (this.running < this.permits) this.running++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       // hand the permit straight to the next task, or give it back
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
-    }
+    };
   }
 }

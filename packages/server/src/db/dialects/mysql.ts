@@ -7,7 +7,7 @@
  * waits (the session's innodb_lock_wait_timeout).
  */
 import { Kysely, MysqlDialect } from 'kysely';
-import type { MysqlPool } from 'kysely';
+import type { CompiledQuery, MysqlPool } from 'kysely';
 import { createPool } from 'mysql2';
 import type { Pool, PoolConnection } from 'mysql2';
 import type { Tables } from '../tables.js';
@@ -37,12 +37,14 @@ export function openMysql(target: NetworkTarget, pool: PoolOptions): DialectDriv
   });
   const lockWaitSeconds = Math.max(1, Math.ceil(timeouts.queryTimeoutMs / 1000));
   mysqlPool.on('connection', (connection) => prepareConnection(connection, lockWaitSeconds, timeouts.queryTimeoutMs));
-  const kysely = new Kysely<Tables>({ dialect: new MysqlDialect({ pool: boundedAcquire(mysqlPool, timeouts.acquireTimeoutMs) }) });
+  const acquiring = boundedAcquire(mysqlPool, timeouts.acquireTimeoutMs);
+  const kysely = new Kysely<Tables>({ dialect: new MysqlDialect({ pool: acquiring }) });
   return {
     name: 'mysql',
     kysely,
     writeTransaction: (fn) => kysely.transaction().execute(fn),
     classifyError,
+    streamArrays: (query, chunkRows) => streamArrays(acquiring, query, chunkRows, timeouts.queryTimeoutMs),
     poolUsage: () => usageOf(mysqlPool),
     async close() {
       await kysely.destroy();
@@ -78,6 +80,44 @@ function prepareConnection(connection: PoolConnection, lockWaitSeconds: number, 
     });
   };
   connection.query = timedQuery as typeof connection.query;
+}
+
+/**
+ * A streamed SELECT on a pooled connection of its own: mysql2's row stream pauses the socket
+ * when its buffer is full, so the server waits for the client. A stream left before its end is
+ * destroyed with its connection, which MariaDB sees at its next write and ends the statement:
+ * draining the rest (what returning it to the pool would need) could take as long as the read.
+ * The statement timeout bounds the whole reply.
+ */
+async function* streamArrays(pool: MysqlPool, query: CompiledQuery, chunkRows: number, timeoutMs: number): AsyncGenerator<unknown[][]> {
+  const connection = await new Promise<PoolConnection>((resolve, reject) =>
+    pool.getConnection((err, conn) => (err ? reject(err) : resolve(conn as unknown as PoolConnection))),
+  );
+  let complete = false;
+  let statement: ReturnType<PoolConnection['query']> | undefined;
+  try {
+    statement = connection.query({ sql: query.sql, values: [...query.parameters], rowsAsArray: true, timeout: timeoutMs });
+    const rows = statement.stream({ highWaterMark: chunkRows });
+    let chunk: unknown[][] = [];
+    for await (const row of rows) {
+      chunk.push(row as unknown[]);
+      if (chunk.length >= chunkRows) {
+        yield chunk;
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+    complete = true;
+  } finally {
+    if (complete) connection.release();
+    else {
+      // mysql2 clears a statement's timer only when the statement ends, which a destroyed
+      // connection's never does: the timer would keep it (and its last rows) for the timeout
+      const timer = (statement as { queryTimeout?: NodeJS.Timeout | null } | undefined)?.queryTimeout;
+      if (timer) clearTimeout(timer);
+      connection.destroy();
+    }
+  }
 }
 
 /** mysql2's pool waits for a free connection without limit: this bounds the wait. */

@@ -6,7 +6,9 @@
  * bounds lock waits). A client that timed out is destroyed rather than reused.
  */
 import { Kysely, PostgresDialect } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import type { Tables } from '../tables.js';
 import type { NetworkTarget } from '../backendUri.js';
 import { DEFAULT_TIMEOUTS } from './types.js';
@@ -41,11 +43,48 @@ export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectD
     kysely,
     writeTransaction: (fn) => kysely.transaction().execute(fn),
     classifyError,
+    streamArrays: (query, chunkRows) => streamArrays(pgPool, query, chunkRows),
     poolUsage: () => ({ used: pgPool.totalCount - pgPool.idleCount, idle: pgPool.idleCount, waiting: pgPool.waitingCount }),
     async close() {
       await kysely.destroy();
     },
   };
+}
+
+/**
+ * A streamed SELECT through a cursor (an extended-protocol portal, read `chunkRows` at a time by
+ * pg-cursor) on a pooled client of its own. The portal is planned like the plain statement, so
+ * rows come in the order the buffered read gives them. A stream left before its end closes the
+ * portal (Close + Sync) and gives the client back at once; a failed client is destroyed.
+ */
+async function* streamArrays(pool: pg.Pool, query: CompiledQuery, chunkRows: number): AsyncGenerator<unknown[][]> {
+  const client = await pool.connect();
+  const cursor = client.query(new Cursor<unknown[]>(query.sql, [...query.parameters], { rowMode: 'array' }));
+  // node-postgres arms its query_timeout timer on the cursor too and clears it only through the
+  // query's callback, which a cursor never calls: call it at the end, or the timer would hold
+  // the cursor and its last rows for the whole timeout after each stream (and then fail it)
+  const done = () => (cursor as unknown as { callback?: () => void }).callback?.();
+  let failed: unknown;
+  try {
+    for (;;) {
+      const rows = await cursor.read(chunkRows);
+      if (rows.length > 0) yield rows;
+      if (rows.length < chunkRows) return;
+    }
+  } catch (err) {
+    failed = err;
+    throw err;
+  } finally {
+    if (failed === undefined) {
+      try {
+        await cursor.close();
+      } catch (err) {
+        failed = err;
+      }
+    }
+    done();
+    client.release(failed instanceof Error ? failed : failed === undefined ? undefined : true);
+  }
 }
 
 /**

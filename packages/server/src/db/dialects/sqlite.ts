@@ -15,6 +15,7 @@ import type { DialectDriver, ErrorKind } from './types.js';
 import { DEFAULT_AUTOCHECKPOINT_PAGES, DEFAULT_CHECKPOINT_OPTIONS, startCheckpointer } from './sqliteCheckpointer.js';
 import type { CheckpointOptions, Checkpointer } from './sqliteCheckpointer.js';
 import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
+import { sqliteStreams } from './sqliteStreams.js';
 
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -53,6 +54,7 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
   const begin = raw.prepare('BEGIN IMMEDIATE');
   const commit = raw.prepare('COMMIT');
   const rollback = raw.prepare('ROLLBACK');
+  const streams = sqliteStreams(target.file, busyTimeoutMs, (sqlText) => statements.prepare(sqlText));
   return {
     name: 'sqlite',
     kysely,
@@ -79,11 +81,13 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
       });
     },
     classifyError,
+    streamArrays: (query, chunkRows) => streams.stream(query, chunkRows),
     // one connection, in this process
     poolUsage: () => ({ used: raw.inTransaction ? 1 : 0, idle: raw.inTransaction ? 0 : 1, waiting: 0 }),
     async close() {
       // the worker's connection first, so that closing ours (the last) checkpoints and removes the WAL
       await checkpoints?.stop();
+      streams.close();
       await kysely.destroy();
     },
   };

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import type { DialectName } from '../backendUri.js';
 import type { Tables } from '../tables.js';
 
@@ -36,6 +36,13 @@ export interface DialectDriver {
   /** Runs fn in one write transaction (SQLite: BEGIN IMMEDIATE). */
   writeTransaction<T>(fn: (tx: Kysely<Tables>) => Promise<T>): Promise<T>;
   classifyError(err: unknown): ErrorKind;
+  /**
+   * The rows of one SELECT as arrays (cells in select-list order, as ../arrayRows.ts reads
+   * them), read from a cursor at most `chunkRows` at a time: the next chunk is read only when
+   * asked for, so memory stays flat whatever the result size. Returning early (a client that
+   * went away) closes the cursor and gives its connection back at once (docs/streaming.md).
+   */
+  streamArrays(query: CompiledQuery, chunkRows: number): AsyncGenerator<unknown[][]>;
   poolUsage(): PoolUsage;
   close(): Promise<void>;
 }

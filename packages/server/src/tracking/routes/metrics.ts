@@ -4,6 +4,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Handler } from '../../http/mount.js';
 import { presentMetricWithRunId } from '../ajaxPresenters.js';
 import type { MetricService } from '../service/metrics.js';
+import type { RunMetric } from '../store/metrics.js';
+import { encodeJson } from '../../http/json.js';
+import { jsonListParts, StreamedJson } from '../../http/streamedJson.js';
 
 type T = typeof tracking;
 
@@ -21,17 +24,21 @@ function arg(args: URLSearchParams, name: string): string | undefined {
   return args.get(name) ?? undefined;
 }
 
+async function* pointJson(runs: AsyncIterable<RunMetric[]>): AsyncGenerator<string[]> {
+  for await (const points of runs) yield points.map((m) => encodeJson(presentMetricWithRunId(m)));
+}
+
 export function metricRoutes(metrics: MetricService) {
   const getMetricHistoryBulkInterval: Handler<T['getMetricHistoryBulkInterval']['request']> = async (req, { request }) => {
     const args = requestArgs(request);
-    const points = await metrics.getMetricHistoryBulkInterval({
+    const runs = metrics.streamMetricHistoryBulkInterval({
       runIds: req.run_ids,
       metricKey: req.metric_key ?? '',
       startStep: arg(args, 'start_step'),
       endStep: arg(args, 'end_step'),
       maxResults: arg(args, 'max_results'),
     });
-    return { metrics: points.length > 0 ? points.map(presentMetricWithRunId) : undefined };
+    return new StreamedJson(jsonListParts('metrics', pointJson(runs)));
   };
   return { getMetricHistoryBulkInterval };
 }

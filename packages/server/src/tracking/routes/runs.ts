@@ -1,9 +1,9 @@
 /** Handlers of the run endpoints: decode -> service -> present. */
 import type { loggedModels, tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
-import { RawJson } from '../../http/json.js';
+import { jsonListParts, StreamedJson } from '../../http/streamedJson.js';
 import type { RunService } from '../service/runs.js';
-import { presentMetricHistory, presentRun, presentRunInfo } from '../presenters.js';
+import { presentMetricHistoryJson, presentRun, presentRunInfo } from '../presenters.js';
 import type { DatasetInput } from '../entities.js';
 
 type T = typeof tracking;
@@ -11,6 +11,10 @@ type T = typeof tracking;
 /** `run_id`, falling back to the deprecated `run_uuid` (run_id wins when both are given). */
 function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
   return req.run_id || req.run_uuid || '';
+}
+
+async function* mapChunks<C>(chunks: AsyncIterable<C>, text: (chunk: C) => string[]): AsyncGenerator<string[]> {
+  for await (const chunk of chunks) yield text(chunk);
 }
 
 export function runRoutes(runs: RunService) {
@@ -76,9 +80,8 @@ export function runRoutes(runs: RunService) {
   };
   const getMetricHistory: Handler<T['getMetricHistory']['request']> = async (req) => {
     const key = req.metric_key ?? '';
-    const history = await runs.getMetricHistory(runIdOf(req), key);
-    if (history.json !== undefined) return history.json === '[]' ? {} : new RawJson(`{"metrics":${history.json}}`);
-    return { metrics: presentMetricHistory(key, history.points) };
+    const chunks = runs.streamMetricHistory(runIdOf(req), key);
+    return new StreamedJson(jsonListParts('metrics', mapChunks(chunks, (c) => c.json ?? presentMetricHistoryJson(key, c.points))));
   };
   return {
     createRun,

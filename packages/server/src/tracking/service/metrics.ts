@@ -36,17 +36,25 @@ export class MetricService {
    * step, timestamp, value (at most 25000 per run). A run id given twice is answered twice.
    */
   async getMetricHistoryBulkInterval(q: BulkIntervalQuery): Promise<RunMetric[]> {
+    const points: RunMetric[] = [];
+    for await (const run of this.streamMetricHistoryBulkInterval(q)) points.push(...run);
+    return points;
+  }
+
+  /**
+   * getMetricHistoryBulkInterval run by run (docs/streaming.md): the checks and the sampling
+   * first, then one requested run's points (at most 25000) at a time, so a reply over 100 runs
+   * holds one run's points in memory rather than all of them.
+   */
+  async *streamMetricHistoryBulkInterval(q: BulkIntervalQuery): AsyncGenerator<RunMetric[]> {
     const range = stepRange(q.startStep, q.endStep);
     const maxResults = q.maxResults === undefined ? LIMITS.MAX_RESULTS_PER_RUN_GET_METRIC_HISTORY_BULK_INTERVAL : Number(intArg('max_results', q.maxResults));
-    const runIds = [...new Set(q.runIds)];
-    const layout = await this.store.stepLayout(runIds, q.metricKey);
+    const layout = await this.store.stepLayout([...new Set(q.runIds)], q.metricKey);
     const steps = stepsToFetch(layout, range, maxResults);
-    const byRun = new Map<string, RunMetric[]>();
-    for (const runId of runIds) {
+    for (const runId of q.runIds) {
       const points = await this.store.historyAtSteps(runId, q.metricKey, steps, MAX_POINTS_PER_RUN);
-      byRun.set(runId, points.map((m) => ({ ...m, run_id: runId })));
+      yield points.map((m) => ({ ...m, run_id: runId }));
     }
-    return q.runIds.flatMap((runId) => byRun.get(runId) ?? []);
   }
 
   /**

@@ -137,6 +137,10 @@ export class RunService {
     return this.store.getMetricHistory(runId, key);
   }
 
+  streamMetricHistory(runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
+    return this.store.streamMetricHistory(runId, key);
+  }
+
   private metric(m: MetricRequest): MetricPoint {
     validateMetric({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 });
     const point: MetricPoint = { key: m.key as string, value: m.value as number, timestamp: m.timestamp as Int64, step: m.step ?? 0 };

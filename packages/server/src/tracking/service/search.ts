@@ -6,8 +6,8 @@ import type { Visibility } from '../../search/visibility.js';
 import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { createPageToken, parseExperimentSearch, parseRunSearch } from '../../search/index.js';
-import { runPageSize } from '../store/search.js';
-import type { RunPage, SearchStore } from '../store/search.js';
+import { LARGE_SEARCH, runPageSize } from '../store/search.js';
+import type { RunPage, RunSearch, SearchStore } from '../store/search.js';
 import type { Experiment } from '../entities.js';
 
 export interface SearchRunsRequest {
@@ -27,6 +27,12 @@ export interface SearchExperimentsRequest {
   view_type?: string;
 }
 
+/** A large runs/search page as chunks, and its page token once the number of runs is known. */
+export interface RunStream {
+  pages: AsyncIterable<RunPage>;
+  nextPageToken(count: number): string | undefined;
+}
+
 export interface Page<T> {
   items: T[];
   nextPageToken: string | undefined;
@@ -36,21 +42,39 @@ export class SearchService {
   constructor(private readonly store: SearchStore) {}
 
   async searchRuns(req: SearchRunsRequest): Promise<{ page: RunPage; nextPageToken: string | undefined }> {
+    const { search, nextPageToken } = this.runSearch(req);
+    const runs = await this.store.searchRuns(search);
+    return { page: runs, nextPageToken: nextPageToken(runPageSize(runs)) };
+  }
+
+  /**
+   * A page of more than LARGE_SEARCH runs, chunk by chunk (docs/streaming.md), or undefined for
+   * a smaller one, which searchRuns reads whole: measured no slower streamed, but not faster
+   * either, and a reply under 1 MB is sent whole anyway.
+   */
+  streamRuns(req: SearchRunsRequest): RunStream | undefined {
+    const { search, nextPageToken } = this.runSearch(req);
+    if (search.limit <= LARGE_SEARCH) return undefined;
+    return { pages: this.store.streamRuns(search), nextPageToken };
+  }
+
+  /** MLflow's checks of a runs/search request, and its page token rule (a token when the page is full). */
+  private runSearch(req: SearchRunsRequest): { search: RunSearch; nextPageToken: (count: number) => string | undefined } {
     const maxResults = req.max_results ?? LIMITS.SEARCH_MAX_RESULTS_DEFAULT;
     if (maxResults < 1) {
       // MLflow passes 0 and negatives to the database (0 then loops forever on its page token)
       throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
     }
     const parsed = parseRunSearch({ filter: req.filter, orderBy: req.order_by, pageToken: req.page_token });
-    const runs = await this.store.searchRuns({
+    const search: RunSearch = {
       experimentIds: req.experiment_ids,
       viewType: (req.run_view_type ?? 'ACTIVE_ONLY') as ViewType,
       clauses: parsed.clauses,
       orderBy: parsed.orderBy,
       offset: parsed.offset,
       limit: maxResults,
-    });
-    return { page: runs, nextPageToken: runPageSize(runs) === maxResults ? createPageToken(parsed.offset + maxResults) : undefined };
+    };
+    return { search, nextPageToken: (count) => (count === maxResults ? createPageToken(parsed.offset + maxResults) : undefined) };
   }
 
   async searchExperiments(req: SearchExperimentsRequest, visible?: Visibility): Promise<Page<Experiment>> {

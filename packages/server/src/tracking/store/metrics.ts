@@ -9,7 +9,7 @@ import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { BoolCell, Int64Cell } from '../../db/arrayRows.js';
 import { bulkInsert, insertStatement } from '../../db/upsert.js';
 import type { Metric } from '../entities.js';
-import { metricHistoryWireJson } from './wireJsonSql.js';
+import { metricHistoryWireJson, metricWireJson } from './wireJsonSql.js';
 import { largeRead } from './largeReads.js';
 
 export interface MetricPoint {
@@ -122,7 +122,7 @@ function toMetric(key: string, [value, timestamp, step, isNan]: MetricPointCells
 }
 
 /** One metric's history: rows for the presenter, or (SQLite) the wire JSON array already written. */
-export type MetricHistory = { points: MetricPointCells[]; json?: undefined } | { json: string; points?: undefined };
+export type MetricHistory<J = string> = { points: MetricPointCells[]; json?: undefined } | { json: J; points?: undefined };
 
 /** Every point of one metric of one run (MLflow applies no ordering). */
 export async function getMetricHistory(db: Db, dialect: DialectName, runId: string, key: string): Promise<MetricHistory> {
@@ -133,6 +133,25 @@ export async function getMetricHistory(db: Db, dialect: DialectName, runId: stri
   }
   const query = db.selectFrom('metrics').select(pointColumns(dialect)).where('run_uuid', '=', runId).where('key', '=', key);
   return { points: await largeRead(db, dialect, () => selectArrays<MetricPointCells>(db, query)) };
+}
+
+/** Rows per chunk of a streamed history: some 350 KB of reply, and one round trip per chunk. */
+const HISTORY_CHUNK_ROWS = 5000;
+
+/**
+ * Every point of one metric of one run, streamed from a cursor (docs/streaming.md): the same
+ * statement as getMetricHistory (no ordering, so the same order), chunk by chunk. SQLite writes
+ * each point's wire JSON (the text its group_concat joins); elsewhere rows for the presenter.
+ */
+export async function* streamMetricHistory(database: Database, runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
+  const db = database.db;
+  if (database.dialect === 'sqlite') {
+    const query = db.selectFrom('metrics as m').select(metricWireJson().as('j')).where('m.run_uuid', '=', runId).where('m.key', '=', key);
+    for await (const rows of database.streamArrays<[string]>(query, HISTORY_CHUNK_ROWS)) yield { json: rows.map(([j]) => j) };
+    return;
+  }
+  const query = db.selectFrom('metrics').select(pointColumns(database.dialect)).where('run_uuid', '=', runId).where('key', '=', key);
+  for await (const points of database.streamArrays<MetricPointCells>(query, HISTORY_CHUNK_ROWS)) yield { points };
 }
 
 // Bulk reads for the UI's charts (get-history-bulk and get-history-bulk-interval)

@@ -2,7 +2,7 @@
 import type { Visibility } from '../../search/visibility.js';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { selectArrays } from '../../db/arrayRows.js';
-import type { Database } from '../../db/database.js';
+import type { Database, Db } from '../../db/database.js';
 import { compileExperimentSearch, runSearchQuery } from '../../search/index.js';
 import type { ColumnOrder, ExperimentClause, ExperimentOrderColumn, RunClause, RunOrderKey } from '../../search/index.js';
 import type { Experiment } from '../entities.js';
@@ -41,7 +41,20 @@ export function runPageSize(page: RunPage): number {
 const SQLITE_IN_LIST = 10_000;
 
 /** Searches for more runs than this are large: a 1000-run page holds some 10 MB until presented. */
-const LARGE_SEARCH = 100;
+export const LARGE_SEARCH = 100;
+
+/** Runs per chunk of a streamed page (docs/streaming.md): some 0.5 MB of reply in the bench. */
+const STREAM_CHUNK_RUNS = 500;
+
+/** The values of `ids` found in `byId`, in the order of `ids`. */
+function present<T>(ids: readonly string[], byId: ReadonlyMap<string, T>): T[] {
+  const out: T[] = [];
+  for (const id of ids) {
+    const v = byId.get(id);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
 
 export class SearchStore {
   constructor(private readonly database: Database) {}
@@ -72,6 +85,38 @@ export class SearchStore {
       };
       return search.limit > LARGE_SEARCH ? largeRead(db, dialect, read) : read();
     });
+  }
+
+  /**
+   * A large page chunk by chunk, in page order (docs/streaming.md): the page's run ids first
+   * (the database sorts the whole match before the first row either way; 50,000 ids are ~3 MB),
+   * then the runs of STREAM_CHUNK_RUNS ids at a time, each chunk one short read, so no
+   * connection is held while the client reads. A run removed by `gc` between two chunks is left
+   * out.
+   */
+  async *streamRuns(search: RunSearch): AsyncGenerator<RunPage> {
+    if (search.experimentIds.length === 0 || search.limit <= 0) return;
+    const dialect = this.database.dialect;
+    const ids = await this.database.read(async (db) =>
+      (await selectArrays<[string]>(db, runSearchQuery(db, dialect, search).select('runs.run_uuid'))).map(([id]) => id),
+    );
+    for (let i = 0; i < ids.length; i += STREAM_CHUNK_RUNS) {
+      const chunk = ids.slice(i, i + STREAM_CHUNK_RUNS);
+      yield await this.database.read((db) => (dialect === 'sqlite' ? this.runJson(db, chunk) : this.runRows(db, chunk)));
+    }
+  }
+
+  private async runJson(db: Db, ids: readonly string[]): Promise<RunPage> {
+    const page = db.selectFrom('runs').select(['runs.run_uuid', runWireJson(this.database.generation).as('json')]).where('runs.run_uuid', 'in', [...ids]);
+    const json = new Map(await selectArrays<[string, string]>(db, page));
+    return { json: present(ids, json) };
+  }
+
+  private async runRows(db: Db, ids: readonly string[]): Promise<RunPage> {
+    const dialect = this.database.dialect;
+    const infos = await selectArrays<RunInfoCells>(db, db.selectFrom('runs').select(runInfoColumns(dialect)).where('runs.run_uuid', 'in', [...ids]));
+    const byId = new Map(infos.map((info) => [info[0], info]));
+    return { rows: await loadRunRows(db, dialect, present(ids, byId), this.database.generation) };
   }
 
   searchExperiments(search: ExperimentSearch): Promise<Experiment[]> {

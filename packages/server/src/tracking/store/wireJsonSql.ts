@@ -71,6 +71,11 @@ export function runWireJson(generation: SchemaGeneration): RawBuilder<string> {
   return sql<string>`'{"info":' || ${info} || ',"data":' || ${data} || ',"inputs":' || ${inputs} || ',"outputs":' || ${outputs} || '}'`;
 }
 
+/** One point (the current row of `metrics as m`) as wire JSON. */
+export function metricWireJson(): RawBuilder<string> {
+  return sql<string>`${metric}`;
+}
+
 /** All points of one metric (from `metrics as m`) as a wire JSON array, or NULL when there are none. */
 export function metricHistoryWireJson(): RawBuilder<string | null> {
   return sql<string | null>`'[' || group_concat(${metric}, ',') || ']'`;
