@@ -173,34 +173,46 @@ function compareSteps(a: Int64, b: Int64): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export async function getMetricStepLayout(db: Db, dialect: DialectName, runIds: readonly string[], key: string): Promise<MetricStepLayout> {
+/**
+ * The distinct steps are streamed in ascending order into a plain array of numbers: a metric
+ * logged at 1,000,000 steps costs ~8 MB that way, against ~100 MB as one array row per step.
+ */
+export async function getMetricStepLayout(database: Database, runIds: readonly string[], key: string): Promise<MetricStepLayout> {
   if (runIds.length === 0) return { steps: [], runBounds: [] };
-  const stepRows = await selectArrays<[Int64Cell]>(
-    db,
-    db
-      .selectFrom('metrics')
-      .select(int64Column(dialect, sql.ref('step')).as('step'))
-      .distinct()
-      .where('key', '=', key)
-      .where('run_uuid', 'in', [...runIds]),
-  );
-  const boundRows = await selectArrays<[string, Int64Cell, Int64Cell]>(
-    db,
-    db
-      .selectFrom('metrics')
-      .select((eb) => [
-        'run_uuid',
-        int64Column(dialect, eb.fn.min('step')).as('min_step'),
-        int64Column(dialect, eb.fn.max('step')).as('max_step'),
-      ])
-      .where('key', '=', key)
-      .where('run_uuid', 'in', [...runIds])
-      .groupBy('run_uuid'),
+  const dialect = database.dialect;
+  const db = database.db;
+  const steps: Int64[] = [];
+  const distinct = db
+    .selectFrom('metrics')
+    .select(int64Column(dialect, sql.ref('step')).as('step'))
+    .distinct()
+    .where('key', '=', key)
+    .where('run_uuid', 'in', [...runIds])
+    .orderBy('step');
+  for await (const rows of database.streamArrays<[Int64Cell]>(distinct, STEP_CHUNK_ROWS)) for (const [step] of rows) steps.push(int64Of(step));
+  const boundRows = await database.read((rdb) =>
+    selectArrays<[string, Int64Cell, Int64Cell]>(
+      rdb,
+      rdb
+        .selectFrom('metrics')
+        .select((eb) => ['run_uuid', int64Column(dialect, eb.fn.min('step')).as('min_step'), int64Column(dialect, eb.fn.max('step')).as('max_step')])
+        .where('key', '=', key)
+        .where('run_uuid', 'in', [...runIds])
+        .groupBy('run_uuid'),
+    ),
   );
   return {
-    steps: stepRows.map(([step]) => int64Of(step)).sort(compareSteps),
+    // ordered by the database already; sorted again for int64 values beyond 2^53 read as digits
+    steps: isSorted(steps) ? steps : steps.sort(compareSteps),
     runBounds: boundRows.map(([runId, min, max]) => ({ run_id: runId, min: int64Of(min), max: int64Of(max) })),
   };
+}
+
+const STEP_CHUNK_ROWS = 10_000;
+
+function isSorted(steps: readonly Int64[]): boolean {
+  for (let i = 1; i < steps.length; i++) if (compareSteps(steps[i - 1] as Int64, steps[i] as Int64) > 0) return false;
+  return true;
 }
 
 /**
@@ -262,7 +274,7 @@ export class MetricHistoryStore {
   constructor(private readonly database: Database) {}
 
   stepLayout(runIds: readonly string[], key: string): Promise<MetricStepLayout> {
-    return this.database.read((db) => getMetricStepLayout(db, this.database.dialect, runIds, key));
+    return getMetricStepLayout(this.database, runIds, key);
   }
 
   historyAtSteps(runId: string, key: string, steps: readonly Int64[], limit: number): Promise<Metric[]> {
