@@ -51,9 +51,16 @@ export class MetricService {
     const maxResults = q.maxResults === undefined ? LIMITS.MAX_RESULTS_PER_RUN_GET_METRIC_HISTORY_BULK_INTERVAL : Number(intArg('max_results', q.maxResults));
     const layout = await this.store.stepLayout([...new Set(q.runIds)], q.metricKey);
     const steps = stepsToFetch(layout, range, maxResults);
+    // a run given more than once is read once; only those runs' points are kept between reads
+    const repeated = repeatedIds(q.runIds);
+    const kept = new Map<string, RunMetric[]>();
     for (const runId of q.runIds) {
-      const points = await this.store.historyAtSteps(runId, q.metricKey, steps, MAX_POINTS_PER_RUN);
-      yield points.map((m) => ({ ...m, run_id: runId }));
+      let points = kept.get(runId);
+      if (!points) {
+        points = (await this.store.historyAtSteps(runId, q.metricKey, steps, MAX_POINTS_PER_RUN)).map((m) => ({ ...m, run_id: runId }));
+        if (repeated.has(runId)) kept.set(runId, points);
+      }
+      yield points;
     }
   }
 
@@ -86,6 +93,13 @@ export class MetricService {
     const maxResults = requested > BigInt(limit) ? limit : Number(requested);
     return this.store.historyBulk([...new Set(q.runIds)], q.metricKey, maxResults);
   }
+}
+
+function repeatedIds(ids: readonly string[]): Set<string> {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const id of ids) (seen.has(id) ? repeated : seen).add(id);
+  return repeated;
 }
 
 interface StepRange {
