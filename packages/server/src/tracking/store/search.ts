@@ -92,7 +92,7 @@ export class SearchStore {
    * (the database sorts the whole match before the first row either way; 50,000 ids are ~3 MB),
    * then the runs of STREAM_CHUNK_RUNS ids at a time, each chunk one short read, so no
    * connection is held while the client reads. A run removed by `gc` between two chunks is left
-   * out.
+   * out. The next chunk is read while one is sent.
    */
   async *streamRuns(search: RunSearch): AsyncGenerator<RunPage> {
     if (search.experimentIds.length === 0 || search.limit <= 0) return;
@@ -100,9 +100,21 @@ export class SearchStore {
     const ids = await this.database.read(async (db) =>
       (await selectArrays<[string]>(db, runSearchQuery(db, dialect, search).select('runs.run_uuid'))).map(([id]) => id),
     );
-    for (let i = 0; i < ids.length; i += STREAM_CHUNK_RUNS) {
+    const read = (i: number) => {
       const chunk = ids.slice(i, i + STREAM_CHUNK_RUNS);
-      yield await this.database.read((db) => (dialect === 'sqlite' ? this.runJson(db, chunk) : this.runRows(db, chunk)));
+      return this.database.read((db) => (dialect === 'sqlite' ? this.runJson(db, chunk) : this.runRows(db, chunk)));
+    };
+    // one chunk read ahead while the previous one is sent: the database and the socket overlap
+    let ahead: Promise<RunPage> | undefined = ids.length > 0 ? read(0) : undefined;
+    try {
+      for (let i = 0; ahead; i += STREAM_CHUNK_RUNS) {
+        const page: RunPage = await ahead;
+        ahead = i + STREAM_CHUNK_RUNS < ids.length ? read(i + STREAM_CHUNK_RUNS) : undefined;
+        yield page;
+      }
+    } finally {
+      // left early (client gone): the read ahead still finishes; its outcome goes nowhere
+      ahead?.catch(() => undefined);
     }
   }
 
