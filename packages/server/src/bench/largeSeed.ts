@@ -37,7 +37,8 @@ export const LARGE_KEY = 'large_history';
  * into that experiment, each with one param, one tag and one metric, like a small MLflow run.
  */
 export async function seedLarge(uri: string, fixture: LargeFixture): Promise<void> {
-  const database = Database.open(uri);
+  // a million-row INSERT … SELECT outlasts the default 30 s statement timeout on a busy machine
+  const database = Database.open(uri, { pool: { size: 1, queryTimeoutMs: 600_000 } });
   const falsy = database.dialect === 'postgres' ? sql.raw('false') : sql.raw('0');
   const expId = sql.raw(String(Number(fixture.experimentId)));
   const charRunId = database.dialect === 'postgres' ? sql`CONCAT('large', CAST(i AS VARCHAR(8)))` : runId;
