@@ -163,7 +163,7 @@ describe.skipIf(!serverBuilt).each(testDialects())('streamed replies through the
     const experimentId = (await post(base, 'experiments/create', { name: 'streaming' })).experiment_id as string;
     runId = ((await post(base, 'runs/create', { experiment_id: experimentId, start_time: 1 })).run as { info: { run_id: string } }).info.run_id;
     await post(base, 'runs/log-metric', { run_id: runId, key: 'small', value: 1.5, timestamp: 2, step: 3 });
-    database = Database.open(testDb.uri);
+    database = Database.open(testDb.uri, { pool: { size: 2, queryTimeoutMs: 600_000 } });
     await seedPoints(database, runId, 'big', POINTS);
   }, 300_000);
 
