@@ -133,10 +133,6 @@ export class RunService {
     await this.store.logModel(runId, model as Record<string, unknown>, pyJsonDumps);
   }
 
-  getMetricHistory(runId: string, key: string): Promise<MetricHistory> {
-    return this.store.getMetricHistory(runId, key);
-  }
-
   streamMetricHistory(runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
     return this.store.streamMetricHistory(runId, key);
   }

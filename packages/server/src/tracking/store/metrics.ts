@@ -124,7 +124,10 @@ function toMetric(key: string, [value, timestamp, step, isNan]: MetricPointCells
 /** One metric's history: rows for the presenter, or (SQLite) the wire JSON array already written. */
 export type MetricHistory<J = string> = { points: MetricPointCells[]; json?: undefined } | { json: J; points?: undefined };
 
-/** Every point of one metric of one run (MLflow applies no ordering). */
+/**
+ * Every point of one metric of one run (MLflow applies no ordering), read whole: the reply
+ * get-history gave before streaming, kept as the reference the streaming tests compare with.
+ */
 export async function getMetricHistory(db: Db, dialect: DialectName, runId: string, key: string): Promise<MetricHistory> {
   if (dialect === 'sqlite') {
     const query = db.selectFrom('metrics as m').select(metricHistoryWireJson().as('j')).where('m.run_uuid', '=', runId).where('m.key', '=', key);
@@ -141,7 +144,7 @@ const HISTORY_CHUNK_ROWS = 5000;
 /**
  * On SQLite a history up to this many points (~7 MB of JSON) is written whole by group_concat,
  * as before streaming: iterating 10,000 rows one by one measured 2.5× slower on the bench's
- * metric_history_10k, and the text is the same (docs/streaming.md).
+ * metric_history_10k (CPU per request), and the text is the same (docs/streaming.md).
  */
 const SQLITE_WHOLE_HISTORY_POINTS = 100_000;
 
@@ -153,13 +156,20 @@ const SQLITE_WHOLE_HISTORY_POINTS = 100_000;
 export async function* streamMetricHistory(database: Database, runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
   const db = database.db;
   if (database.dialect === 'sqlite') {
-    const [[points] = [0]] = await database.read((rdb) =>
-      selectArrays<[number]>(rdb, rdb.selectFrom('metrics as m').select(sql<number>`count(*)`.as('n')).where('m.run_uuid', '=', runId).where('m.key', '=', key)),
+    // up to SQLITE_WHOLE_HISTORY_POINTS, group_concat writes the whole array in one statement,
+    // faster than rows can be iterated; a longer history is streamed instead
+    const first = db
+      .selectFrom('metrics as m')
+      .select(metricWireJson().as('j'))
+      .where('m.run_uuid', '=', runId)
+      .where('m.key', '=', key)
+      .limit(SQLITE_WHOLE_HISTORY_POINTS + 1)
+      .as('p');
+    const [[text, points] = [null, 0]] = await database.read((rdb) =>
+      selectArrays<[string | null, number]>(rdb, rdb.selectFrom(first).select([sql<string | null>`group_concat(p.j, ',')`.as('t'), sql<number>`count(*)`.as('n')])),
     );
     if (points <= SQLITE_WHOLE_HISTORY_POINTS) {
-      // SQLite's group_concat writes the whole array faster than rows can be iterated
-      const history = await database.read((rdb) => getMetricHistory(rdb, 'sqlite', runId, key));
-      if (history.json !== undefined && history.json !== '[]') yield { json: [history.json.slice(1, -1)] };
+      if (text !== null) yield { json: [text] };
       return;
     }
     const query = db.selectFrom('metrics as m').select(metricWireJson().as('j')).where('m.run_uuid', '=', runId).where('m.key', '=', key);

@@ -13,7 +13,7 @@ import type { DatasetInput, KeyValue, Run, RunInfo } from '../entities.js';
 import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './experiments.js';
 import { RUN_COLUMNS, assertRunActive, findRunRow, loadRuns, noSuchRun, toRunInfo } from './runRows.js';
 import type { RunRow } from './runRows.js';
-import { getMetricHistory, logMetrics, streamMetricHistory, toStoredMetric } from './metrics.js';
+import { logMetrics, streamMetricHistory, toStoredMetric } from './metrics.js';
 import type { MetricPoint, MetricHistory } from './metrics.js';
 import { logParam, logParams } from './params.js';
 import { RUN_NAME_TAG, deleteTag, setTags } from './tags.js';
@@ -208,10 +208,6 @@ export class RunStore {
       }
       await setTags(tx, this.dialect, runId, [{ key: LOGGED_MODELS_TAG, value: encode([...history, model]) }]);
     });
-  }
-
-  async getMetricHistory(runId: string, key: string): Promise<MetricHistory> {
-    return this.database.read((db) => getMetricHistory(db, this.dialect, runId, key));
   }
 
   /** get-history's points chunk by chunk (see streamMetricHistory). */
