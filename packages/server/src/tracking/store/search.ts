@@ -102,7 +102,8 @@ export class SearchStore {
     );
     const read = (i: number) => {
       const chunk = ids.slice(i, i + STREAM_CHUNK_RUNS);
-      return this.database.read((db) => (dialect === 'sqlite' ? this.runJson(db, chunk) : this.runRows(db, chunk)));
+      // on MySQL/PostgreSQL at most four large reads at once, as for buffered pages (largeReads.ts)
+      return this.database.read((db) => (dialect === 'sqlite' ? this.runJson(db, chunk) : largeRead(db, dialect, () => this.runRows(db, chunk))));
     };
     // one chunk read ahead while the previous one is sent: the database and the socket overlap
     let ahead: Promise<RunPage> | undefined = ids.length > 0 ? read(0) : undefined;
