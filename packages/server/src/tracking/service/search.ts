@@ -6,7 +6,7 @@ import type { Visibility } from '../../search/visibility.js';
 import { LIMITS, MlflowError } from '@darwin-mlflow/contract';
 import type { ViewType } from '@darwin-mlflow/contract';
 import { createPageToken, parseExperimentSearch, parseRunSearch } from '../../search/index.js';
-import { LARGE_SEARCH, runPageSize } from '../store/search.js';
+import { runPageSize, STREAMED_SEARCH } from '../store/search.js';
 import type { RunPage, RunSearch, SearchStore } from '../store/search.js';
 import type { Experiment } from '../entities.js';
 
@@ -47,14 +47,10 @@ export class SearchService {
     return { page: runs, nextPageToken: nextPageToken(runPageSize(runs)) };
   }
 
-  /**
-   * A page of more than LARGE_SEARCH runs, chunk by chunk (docs/streaming.md), or undefined for
-   * a smaller one, which searchRuns reads whole: measured no slower streamed, but not faster
-   * either, and a reply under 1 MB is sent whole anyway.
-   */
+  /** A page of more than STREAMED_SEARCH runs, chunk by chunk (docs/streaming.md), or undefined for a smaller one, which searchRuns reads whole. */
   streamRuns(req: SearchRunsRequest): RunStream | undefined {
     const { search, nextPageToken } = this.runSearch(req);
-    if (search.limit <= LARGE_SEARCH) return undefined;
+    if (search.limit <= STREAMED_SEARCH) return undefined;
     return { pages: this.store.streamRuns(search), nextPageToken };
   }
 
