@@ -11,7 +11,7 @@
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../errors/errorHandler.js';
-import { parseBody } from '../http/mount.js';
+import { requestBody } from '../http/mount.js';
 import { parseQueryString } from '../http/queryString.js';
 import type { Principal } from './credentials.js';
 import type { AuthService } from './service.js';
@@ -126,7 +126,7 @@ function requestValues(request: FastifyRequest, state: State): Record<string, un
   if (state.body) return state.body;
   const q = request.url.indexOf('?');
   const query = q >= 0 ? parseQueryString(request.url.slice(q + 1)) : {};
-  state.body = SAFE_METHODS.has(request.method) || request.body === undefined ? query : parseBody(request.body).values;
+  state.body = SAFE_METHODS.has(request.method) || request.body === undefined ? query : requestBody(request).values;
   return state.body;
 }
 

@@ -130,7 +130,23 @@ export function readRaw(endpoint: Endpoint, request: FastifyRequest): RawRequest
     return withPathParams({ values }, request);
   }
   if (request.method === 'POST' || request.method === 'PUT') checkJsonContentType(request);
-  return withPathParams(parseBody(request.body), request);
+  return withPathParams(requestBody(request), request);
+}
+
+const parsedBodies = new WeakMap<FastifyRequest, RawRequest>();
+
+/**
+ * parseBody of the request's body, parsed once per request: the permission check reads the same
+ * values the handler decodes (a 500-metric log-batch is not parsed twice). Callers must not
+ * mutate the values.
+ */
+export function requestBody(request: FastifyRequest): RawRequest {
+  let raw = parsedBodies.get(request);
+  if (raw === undefined) {
+    raw = parseBody(request.body);
+    parsedBodies.set(request, raw);
+  }
+  return raw;
 }
 
 /** `{model_id}`-style path segments are fields of the message too (MLflow's route arguments win). */
