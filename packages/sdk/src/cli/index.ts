@@ -9,6 +9,7 @@ import { artifactsCommand } from './commands/artifacts.js';
 import { permissionsCommand, tokensCommand, usersCommand } from './commands/admin.js';
 import { completionCommand } from './commands/completion.js';
 import { modelsCommand } from './commands/models.js';
+import { sessionCommands } from './commands/session.js';
 import { experimentsCommand, metricsCommand, runsCommand } from './commands/tracking.js';
 import { makeContext } from './context.js';
 import { EXIT, explain } from './output.js';
@@ -18,7 +19,7 @@ export { EXIT } from './output.js';
 export type { Io } from './output.js';
 
 /** First words that the SDK's CLI answers; a host binary (the server's) delegates these. */
-export const CLIENT_COMMANDS: readonly string[] = ['experiments', 'runs', 'metrics', 'artifacts', 'models', 'users', 'tokens', 'permissions', 'completion'];
+export const CLIENT_COMMANDS: readonly string[] = ['experiments', 'runs', 'metrics', 'artifacts', 'models', 'users', 'tokens', 'permissions', 'login', 'logout', 'whoami', 'completion'];
 
 /** Whether `argv` names a client command, after any global flags (`--json`, `--tracking-uri <uri>`). */
 export function isClientCommand(argv: readonly string[]): boolean {
@@ -34,6 +35,7 @@ const ENV_HELP = `
 Configuration (environment, as for MLflow's Python client):
   MLFLOW_TRACKING_URI                 server URL (default http://localhost:5000)
   MLFLOW_TRACKING_USERNAME/PASSWORD   Basic auth; or MLFLOW_TRACKING_TOKEN for a personal access token
+                                      (unset: the token stored by 'darwin-mlflow login' for this server)
   MLFLOW_TRACKING_INSECURE_TLS        true to skip TLS certificate checks
   MLFLOW_HTTP_REQUEST_MAX_RETRIES, MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR, MLFLOW_HTTP_REQUEST_TIMEOUT
 
@@ -66,6 +68,7 @@ export function buildProgram(io: Io, env: Env, clients: MlflowClient[], bin = 'd
   usersCommand(program, ctx);
   tokensCommand(program, ctx);
   permissionsCommand(program, ctx);
+  sessionCommands(program, ctx);
   completionCommand(program, io.out, bin);
   // Subcommands inherit the output settings and error handling of the root.
   const walk = (c: Command) => {
