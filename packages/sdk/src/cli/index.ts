@@ -41,7 +41,19 @@ Configuration (environment, as for MLflow's Python client):
 
 Exit codes: 0 ok, 1 failed, 2 bad usage, 3 not authenticated or not allowed, 4 not found, 5 server unreachable.`;
 
+let pipeWatched = false;
+
 export function processIo(): Io {
+  if (!pipeWatched) {
+    pipeWatched = true;
+    // `darwin-mlflow runs list … | head`: the reader left, so stop quietly instead of crashing on EPIPE.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw err;
+      });
+    }
+  }
   return {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),

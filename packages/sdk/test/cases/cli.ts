@@ -74,6 +74,7 @@ export function cliCases(envOf: () => Record<string, string>): void {
     expect(JSON.parse(got.out)).toMatchObject({ version: '1', current_stage: 'Production', aliases: ['champion'] });
     const down = await cli(['models', 'download', 'models:/HousePricingRF@champion', '-d', path.join(dest, 'by-alias')], env);
     expect(down.code).toBe(0);
+    expect(down.out).toContain(`Downloaded models:/HousePricingRF@champion to ${path.join(dest, 'by-alias', 'model')} (2 files).`);
     expect(fs.existsSync(path.join(dest, 'by-alias', 'model', 'MLmodel'))).toBe(true);
     const list = await cli(['models', 'list'], env);
     expect(list.out).toContain('HousePricingRF\tv1 (Production)\tchampion=v1');
@@ -102,6 +103,14 @@ export function cliCases(envOf: () => Record<string, string>): void {
     const badUri = await cli(['runs', 'get', 'x'], { MLFLOW_TRACKING_URI: 'sqlite:///x.db' });
     expect(badUri.code).toBe(2);
     expect(badUri.err).toContain('is not an HTTP server');
+  });
+
+  it('stops quietly when the reader of its output has left (| head, | true)', async () => {
+    const child = spawn('/bin/sh', ['-c', `"${process.execPath}" "${bin}" runs --help | true`], { env: { PATH: process.env.PATH ?? '' } });
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(err).toBe('');
   });
 
   it('explains itself with --help and prints shell completion', async () => {
