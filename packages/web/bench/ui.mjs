@@ -350,8 +350,8 @@ async function benchSizes(browser, origin, { runsExp, chartExp, chartRuns }) {
     console.log(`  + ${what}: ${added.length} files, ${kb(more.sizes(added, 'script'))} JavaScript and ${kb(more.sizes(added, 'stylesheet'))} CSS gzip, loaded on demand`);
   };
   const runUrl = `${origin}/#/experiments/${chartExp}/runs/${chartRuns[0]}`;
-  await lazy('run page', runUrl, 'dl.facts');
-  await lazy('charts', `${runUrl}/charts`, 'figure[data-metric="loss"] canvas');
+  // the run page's module holds its charts (uPlot) too, shared with compare and the metric page
+  await lazy('run page with its charts', `${runUrl}/charts`, 'figure[data-metric="loss"] canvas');
   await lazy('compare', `${origin}/#/compare-runs?runs=${encodeURIComponent(JSON.stringify(chartRuns.slice(0, 2)))}&experiments=${encodeURIComponent(JSON.stringify([chartExp]))}`, 'table.compare');
   await page.context().close();
 }

@@ -199,6 +199,8 @@ describe('run page', () => {
     expect(await page.title()).toBe('Darwin MLflow');
     await page.goto(`${base}/model/MLmodel`);
     await page.getByRole('table', { name: 'Signature inputs' }).getByText('amount').waitFor();
+    // reached from another file's link: the folder holding the file opens
+    await page.getByRole('treeitem', { name: 'MLmodel' }).waitFor();
     await screenshot(page, 'run-artifacts');
     await page.goto(`${base}/model`);
     const uri = `mlflow-artifacts:/${expId}/${bestRun.runId}/artifacts/model`;
