@@ -87,7 +87,7 @@ describe.each(destinations)('range requests on a $name destination', ({ start })
       const res = await ranged(url, range);
       expect(res.status).toBe(416);
       expect(res.headers.get('content-range')).toBe(`bytes */${FILE.length}`);
-      const body = await res.json();
+      const body = (await res.json()) as { error_code: string; message: string };
       expect(body.error_code).toBe('INVALID_PARAMETER_VALUE');
       expect(body.message).toContain(`${FILE.length} bytes`);
     }
@@ -95,7 +95,8 @@ describe.each(destinations)('range requests on a $name destination', ({ start })
 
   it.each(['get-artifact', 'proxy download'] as const)('%s: the whole file without a usable range', async (route) => {
     const url = routes()[route]('big.csv');
-    for (const headers of [{}, { range: 'bytes=0-1,5-6' }, { range: 'items=0-10' }, { range: 'bytes=10-5' }, { range: 'bytes=0-10', 'if-range': '"x"' }]) {
+    const cases: Record<string, string>[] = [{}, { range: 'bytes=0-1,5-6' }, { range: 'items=0-10' }, { range: 'bytes=10-5' }, { range: 'bytes=0-10', 'if-range': '"x"' }];
+    for (const headers of cases) {
       const res = await fetch(url, { headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('accept-ranges')).toBe('bytes');
@@ -112,6 +113,6 @@ describe.each(destinations)('range requests on a $name destination', ({ start })
   it('keeps 404 for a missing file when a range is asked', async () => {
     const res = await ranged(routes()['get-artifact']('nope.txt'), 'bytes=0-10');
     expect(res.status).toBe(404);
-    expect((await res.json()).error_code).toBe('RESOURCE_DOES_NOT_EXIST');
+    expect(((await res.json()) as { error_code: string }).error_code).toBe('RESOURCE_DOES_NOT_EXIST');
   });
 });
