@@ -77,6 +77,16 @@ export const getTraceInfoV3 = endpoint({
   schema: {},
 });
 
+export const batchGetTraces = endpoint({
+  name: 'batchGetTraces',
+  methods: ['GET'],
+  path: '/mlflow/traces/batchGet',
+  apiVersion: 3,
+  since: '3.x',
+  request: message('BatchGetTraces', { trace_ids: repeated('string') }),
+  schema: { trace_ids: ['array', 'required', 'itemTypeString'] },
+});
+
 export const searchTracesV3 = endpoint({
   name: 'searchTracesV3',
   methods: ['POST'],
@@ -215,6 +225,7 @@ export const deleteAssessment = endpoint({
 export const TRACE_ENDPOINTS = [
   startTraceV3,
   getTraceInfoV3,
+  batchGetTraces,
   searchTracesV3,
   deleteTraces,
   deleteTracesV3,

@@ -98,6 +98,8 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   // the artifact proxy under `<experiment id>/traces/...`, checked like any artifact there
   startTraceV3: byExperiment('update', { from: 'trace_location' }),
   getTraceInfoV3: byTrace('read'),
+  // answers no trace data (spans live in artifact locations)
+  batchGetTraces: AUTHENTICATED,
   searchTracesV3: AUTHENTICATED,
   deleteTraces: byExperiment('delete'),
   deleteTracesV3: byExperiment('delete'),

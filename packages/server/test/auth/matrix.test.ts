@@ -155,6 +155,7 @@ const SAMPLES: Record<string, Build> = {
   'GET /mlflow/logged-models/:model_id/artifacts/files': async (s, fx) => ({ params: await freshLoggedModel(s, fx), query: { artifact_file_path: 'MLmodel' } }),
   'POST /3.0/mlflow/traces': (_s, fx) => ({ json: { trace: { trace_info: traceInfo(fx, `tr-${unique('s').replace(/[^a-z0-9]/g, '')}`.slice(0, 40)) } } }),
   'GET /3.0/mlflow/traces/:trace_id': async (s, fx) => ({ params: await freshTrace(s, fx) }),
+  'GET /3.0/mlflow/traces/batchGet': async (s, fx) => ({ query: { trace_ids: (await freshTrace(s, fx)).trace_id ?? '' } }),
   'POST /3.0/mlflow/traces/search': (_s, fx) => ({ json: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: fx.exp } }] } }),
   'POST /mlflow/traces/delete-traces': async (s, fx) => ({ json: { experiment_id: fx.exp, request_ids: [(await freshTrace(s, fx)).trace_id] } }),
   'POST /3.0/mlflow/traces/delete-traces': async (s, fx) => ({ json: { experiment_id: fx.exp, request_ids: [(await freshTrace(s, fx)).trace_id] } }),

@@ -79,6 +79,11 @@ for (const dialect of testDialects()) {
       expect(got.body).toBe(spans);
       const read = await call(app, 'GET', `${V3}/traces/${id}?trace_id=${id}`);
       expect(read.body).toEqual({ trace: { trace_info: info } });
+      // no trace has its spans in the tracking store, so batchGet answers none (as MLflow 3.x's
+      // server does for such traces, client3-traces-vs-server3-gunicorn in the corpus)
+      const batch = await call(app, 'GET', `${V3}/traces/batchGet?trace_ids=${id}`);
+      expect(batch).toMatchObject({ status: 200, body: {} });
+      expect((await call(app, 'GET', `${V3}/traces/batchGet`)).status).toBe(400);
     });
 
     it('answers MLflow errors for unknown traces and experiments, and bad wire values', async () => {

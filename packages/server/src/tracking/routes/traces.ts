@@ -14,6 +14,9 @@ export function traceRoutes(service: TraceService) {
   const getTraceInfoV3: Handler<T['getTraceInfoV3']['request']> = async (req) => ({
     trace: { trace_info: presentTraceInfo(await service.get(req.trace_id ?? '')) },
   });
+  // batch_get_traces returns the traces whose spans are all in the tracking store; this server
+  // keeps spans in each trace's artifact location, so there are none (clients then read traces.json)
+  const batchGetTraces: Handler<T['batchGetTraces']['request']> = () => ({});
   const searchTracesV3: Handler<T['searchTracesV3']['request']> = async (req, { request }) => {
     // traces inherit their experiment's permission: unreadable experiments are left out
     const visible = await experimentVisibility(request);
@@ -64,6 +67,7 @@ export function traceRoutes(service: TraceService) {
   return {
     startTraceV3,
     getTraceInfoV3,
+    batchGetTraces,
     searchTracesV3,
     deleteTraces,
     deleteTracesV3,
