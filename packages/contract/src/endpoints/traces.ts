@@ -212,6 +212,22 @@ export const getAssessment = endpoint({
   schema: {},
 });
 
+export const updateAssessment = endpoint({
+  name: 'updateAssessment',
+  methods: ['PATCH'],
+  path: ASSESSMENT,
+  apiVersion: 3,
+  since: '3.x',
+  request: message('UpdateAssessment', {
+    trace_id: field('string'),
+    assessment_id: field('string'),
+    assessment: field(AssessmentMsg),
+    /** google.protobuf.FieldMask: `"assessmentName,feedback"` in JSON */
+    update_mask: field('json'),
+  }),
+  schema: { assessment: ['required'], update_mask: ['required'] },
+});
+
 export const deleteAssessment = endpoint({
   name: 'deleteAssessment',
   methods: ['DELETE'],
@@ -236,5 +252,6 @@ export const TRACE_ENDPOINTS = [
   linkTracesToRun,
   createAssessment,
   getAssessment,
+  updateAssessment,
   deleteAssessment,
 ] as const;

@@ -110,6 +110,7 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   linkTracesToRun: byRun('update'),
   createAssessment: byTrace('update'),
   getAssessment: byTrace('read'),
+  updateAssessment: byTrace('update'),
   deleteAssessment: byTrace('delete'),
   // registry
   createRegisteredModel: AUTHENTICATED,

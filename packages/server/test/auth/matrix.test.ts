@@ -169,6 +169,10 @@ const SAMPLES: Record<string, Build> = {
     json: { assessment: { assessment_name: 'q', source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: 1 } } },
   }),
   'GET /3.0/mlflow/traces/:trace_id/assessments/:assessment_id': async (s, fx) => ({ params: await freshTrace(s, fx, true) }),
+  'PATCH /3.0/mlflow/traces/:trace_id/assessments/:assessment_id': async (s, fx) => ({
+    params: await freshTrace(s, fx, true),
+    json: { assessment: { rationale: 'r' }, update_mask: 'rationale' },
+  }),
   'DELETE /3.0/mlflow/traces/:trace_id/assessments/:assessment_id': async (s, fx) => ({ params: await freshTrace(s, fx, true), json: {} }),
   'POST /mlflow/registered-models/create': () => ({ json: { name: unique('rm') } }),
   'GET /mlflow/registered-models/search': () => ({ query: { max_results: '10' } }),

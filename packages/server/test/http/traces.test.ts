@@ -97,6 +97,10 @@ for (const dialect of testDialects()) {
       expect(badTime.body.message).toContain("'trace.trace_info.request_time'");
       const badMap = await call(app, 'POST', V3 + '/traces', { trace: { trace_info: traceInfo(exp, newTraceId(), { tags: { a: 1 } }) } });
       expect(badMap.status).toBe(400);
+      // OTLP ingestion is not served: a JSON 404; a 3.x client logs that at debug level and carries on
+      const otlp = await app.inject({ method: 'POST', url: '/v1/traces', payload: Buffer.from([0x0a, 0x00]), headers: { 'content-type': 'application/x-protobuf' } });
+      expect(otlp.statusCode).toBe(404);
+      expect(JSON.parse(otlp.body)).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND' });
       const noTrace = await call(app, 'POST', V3 + '/traces', {});
       expect(noTrace.body.message).toContain("Missing value for required parameter 'trace'");
     });
@@ -144,6 +148,17 @@ for (const dialect of testDialects()) {
         assessment: { assessment_name: 'expected', source: { source_type: 'HUMAN' }, expectation: { value: { answer: 42 } } },
       });
       expect(expectation.body.assessment.expectation).toEqual({ serialized_value: { serialization_format: 'JSON_FORMAT', value: '{"answer":42}' } });
+      const updated = await call(app, 'PATCH', `${V3}/traces/${id}/assessments/${assessment.assessment_id}`, {
+        assessment: { rationale: 'better', feedback: { value: 0.5 }, metadata: { k: 'v' } },
+        update_mask: 'rationale,feedback,metadata',
+      });
+      expect(updated.status, JSON.stringify(updated.body)).toBe(200);
+      expect(updated.body.assessment).toMatchObject({ assessment_name: 'quality', rationale: 'better', feedback: { value: 0.5 }, metadata: { k: 'v' }, create_time: body.assessment.create_time });
+      const wrongKind = await call(app, 'PATCH', `${V3}/traces/${id}/assessments/${assessment.assessment_id}`, {
+        assessment: { expectation: { value: 1 } },
+        update_mask: 'expectation',
+      });
+      expect(wrongKind.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Cannot update expectation value on a Feedback assessment.' });
       expect((await call(app, 'DELETE', `${V3}/traces/${id}/assessments/${assessment.assessment_id}`)).status).toBe(200);
       const gone = await call(app, 'GET', `${V3}/traces/${id}/assessments/${assessment.assessment_id}`);
       expect(gone.status).toBe(404);

@@ -60,6 +60,9 @@ export function traceRoutes(service: TraceService) {
   const getAssessment: Handler<T['getAssessment']['request']> = async (req) => ({
     assessment: presentAssessment(await service.getAssessment(req.trace_id ?? '', req.assessment_id ?? '')),
   });
+  const updateAssessment: Handler<T['updateAssessment']['request']> = async (req) => ({
+    assessment: presentAssessment(await service.updateAssessment(req.trace_id ?? '', req.assessment_id ?? '', req.assessment ?? {}, req.update_mask)),
+  });
   const deleteAssessment: Handler<T['deleteAssessment']['request']> = async (req) => {
     await service.deleteAssessment(req.trace_id ?? '', req.assessment_id ?? '');
     return {};
@@ -78,6 +81,7 @@ export function traceRoutes(service: TraceService) {
     linkTracesToRun,
     createAssessment,
     getAssessment,
+    updateAssessment,
     deleteAssessment,
   };
 }

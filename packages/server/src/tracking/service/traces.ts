@@ -14,7 +14,7 @@ import { durationToMs, timestampToMs } from '../protoTime.js';
 import type { AssessmentEntity, TraceInfoEntity } from '../traceEntities.js';
 import { validateKeyName, validateLengthLimit } from '../validation.js';
 import { parseExperimentId } from '../store/experiments.js';
-import type { TraceStore } from '../store/traces.js';
+import type { AssessmentChange, TraceStore } from '../store/traces.js';
 
 type StartRequest = DecodedMessage<typeof traces.startTraceV3.request>;
 type AssessmentWire = DecodedMessage<typeof traces.AssessmentMsg>;
@@ -154,6 +154,28 @@ export class TraceService {
 
   getAssessment(traceId: string, assessmentId: string): Promise<AssessmentEntity> {
     return this.store.getAssessment(traceId, assessmentId);
+  }
+
+  /** The handler's update_mask paths (protobuf JSON writes them camelCase, comma-separated). */
+  updateAssessment(traceId: string, assessmentId: string, wire: AssessmentWire, mask: unknown): Promise<AssessmentEntity> {
+    const text = typeof mask === 'string' ? mask : typeof mask === 'object' && mask !== null && Array.isArray((mask as { paths?: unknown }).paths) ? (mask as { paths: unknown[] }).paths.join(',') : undefined;
+    if (text === undefined) throw MlflowError.invalidParameter("Invalid value for parameter 'update_mask' supplied: expected a field mask such as \"assessmentName,rationale\".");
+    const paths = text.split(',').map((p) => p.trim().replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)).filter((p) => p !== '');
+    const change: AssessmentChange = {};
+    for (const path of paths) {
+      if (path === 'assessment_name' && wire.assessment_name !== undefined) change.name = wire.assessment_name;
+      else if (path === 'rationale' && wire.rationale !== undefined) change.rationale = wire.rationale;
+      else if (path === 'metadata') change.metadata = stringMap(wire.metadata, 'assessment.metadata');
+      else if (path === 'feedback' || path === 'expectation') {
+        if (change.type !== undefined) throw MlflowError.invalidParameter('Cannot specify both `expectation` and `feedback` parameters.');
+        const parsed = toAssessment({ ...wire, assessment_name: wire.assessment_name || 'x' }, traceId, Date.now(), 'assessment');
+        if (parsed.type !== path) throw MlflowError.invalidParameter(`The update mask names \`${path}\` but the assessment has none.`);
+        change.type = parsed.type;
+        change.valueJson = parsed.valueJson;
+        change.errorJson = parsed.errorJson;
+      }
+    }
+    return this.store.updateAssessment(traceId, assessmentId, change);
   }
 
   deleteAssessment(traceId: string, assessmentId: string): Promise<void> {

@@ -11,6 +11,7 @@ import type { Database, Db } from '../../db/database.js';
 import { toBool, toInt } from '../../db/ints.js';
 import { insertIgnore, upsert } from '../../db/upsert.js';
 import { appendToUriPath } from '../../artifacts/uri.js';
+import { pyJsonDumps } from '../../http/pyjson.js';
 import { ARTIFACT_LOCATION_TAG } from '../traceEntities.js';
 import type { AssessmentEntity, TraceInfoEntity } from '../traceEntities.js';
 import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './experiments.js';
@@ -29,6 +30,16 @@ export interface StartTraceInput {
   tags: Record<string, string>;
   metadata: Record<string, string>;
   assessments: AssessmentEntity[];
+}
+
+export interface AssessmentChange {
+  name?: string;
+  /** Set with a new value: the kind of value it is. */
+  type?: 'feedback' | 'expectation';
+  valueJson?: string;
+  errorJson?: string | null;
+  rationale?: string;
+  metadata?: Record<string, string>;
 }
 
 export interface DeleteTracesInput {
@@ -187,6 +198,34 @@ export class TraceStore {
       if (!trace) throw new MlflowError(`Trace with request_id '${traceId}' not found`, 'RESOURCE_DOES_NOT_EXIST');
       throw new MlflowError(`Assessment with ID '${assessmentId}' not found for trace '${traceId}'`, 'RESOURCE_DOES_NOT_EXIST');
     });
+  }
+
+  /** update_assessment: the given fields replaced, metadata merged, the update time now. */
+  async updateAssessment(traceId: string, assessmentId: string, change: AssessmentChange): Promise<AssessmentEntity> {
+    const existing = await this.getAssessment(traceId, assessmentId);
+    if (change.type !== undefined && change.type !== existing.type) {
+      throw MlflowError.invalidParameter(
+        change.type === 'expectation' ? 'Cannot update expectation value on a Feedback assessment.' : 'Cannot update feedback value on an Expectation assessment.',
+      );
+    }
+    const metadata = { ...(existing.metadataJson ? (JSON.parse(existing.metadataJson) as Record<string, string>) : {}), ...(change.metadata ?? {}) };
+    await this.database.write(async (tx) => {
+      await tx
+        .updateTable('assessments')
+        .set({
+          name: change.name ?? existing.name,
+          value: change.valueJson ?? existing.valueJson,
+          error: change.valueJson !== undefined ? (change.errorJson ?? null) : existing.errorJson,
+          // an expectation has no rationale in MLflow's update
+          rationale: existing.type === 'feedback' ? (change.rationale ?? existing.rationale) : existing.rationale,
+          assessment_metadata: Object.keys(metadata).length > 0 ? pyJsonDumps(metadata) : null,
+          last_updated_timestamp: Date.now(),
+        })
+        .where('trace_id', '=', traceId)
+        .where('assessment_id', '=', assessmentId)
+        .execute();
+    });
+    return this.getAssessment(traceId, assessmentId);
   }
 
   /** Idempotent, as MLflow's; an overridden assessment becomes valid again. */
