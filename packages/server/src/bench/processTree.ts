@@ -33,16 +33,21 @@ export class ProcessSampler {
    * `dbProcessNames`: command names of the database server (mariadbd, postgres): it works for
    * the server under test, so its CPU is reported apart instead of counting as other load.
    */
+  /** `rootPids`: one process tree per server (several with --replicas), summed. */
   constructor(
-    private readonly rootPid: number,
+    rootPids: number | readonly number[],
     private readonly dbProcessNames: ReadonlySet<string> = new Set(),
-  ) {}
+  ) {
+    this.rootPids = typeof rootPids === 'number' ? [rootPids] : rootPids;
+  }
+
+  private readonly rootPids: readonly number[];
 
   start(): void {
     this.sum = 0;
     this.peak = 0;
     this.count = 0;
-    this.cpuAtStart = treeCpuTicks(this.rootPid);
+    this.cpuAtStart = this.cpuTicks();
     this.dbCpuAtStart = namedCpuTicks(this.dbProcessNames);
     this.sample();
     this.timer = setInterval(() => this.sample(), SAMPLE_INTERVAL_MS);
@@ -55,14 +60,20 @@ export class ProcessSampler {
     this.timer = undefined;
     this.sample();
     if (this.count === 0) return undefined;
-    const cpuSeconds = (treeCpuTicks(this.rootPid) - this.cpuAtStart) / TICKS_PER_SECOND;
+    const cpuSeconds = (this.cpuTicks() - this.cpuAtStart) / TICKS_PER_SECOND;
     const dbCpuSeconds = this.dbProcessNames.size > 0 ? (namedCpuTicks(this.dbProcessNames) - this.dbCpuAtStart) / TICKS_PER_SECOND : undefined;
     return { peakMb: this.peak / 1024, avgMb: this.sum / this.count / 1024, samples: this.count, cpuSeconds, dbCpuSeconds };
   }
 
+  private cpuTicks(): number {
+    return this.rootPids.reduce((sum, pid) => sum + treeCpuTicks(pid), 0);
+  }
+
   private sample(): void {
-    const kb = treeRssKb(this.rootPid);
-    if (kb === undefined) return;
+    const each = this.rootPids.map(treeRssKb);
+    // a server that exited: no sample rather than a smaller sum
+    if (each.some((kb) => kb === undefined)) return;
+    const kb = (each as number[]).reduce((a, b) => a + b, 0);
     this.sum += kb;
     this.count++;
     if (kb > this.peak) this.peak = kb;
