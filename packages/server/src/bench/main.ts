@@ -23,14 +23,15 @@ import type { ScenarioResult } from './runner.js';
 import { SCENARIOS } from './scenarios.js';
 import type { Fixtures, Need, Scenario } from './scenarios.js';
 import { Seeder } from './seed.js';
+import { runSoak, SOAK_SCENARIOS } from './soak.js';
 import { startServer } from './serverProcess.js';
 
 interface Target {
   readonly url: string;
   /** Every replica's URL (one unless --replicas). */
   readonly urls: readonly string[];
-  /** Root of the server's process tree, when known. */
-  readonly pid: number | undefined;
+  /** Roots of the servers' process trees (one per replica), when known. */
+  readonly pids: readonly number[];
   readonly description: string;
   readonly command: string | undefined;
 }
@@ -78,7 +79,8 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   const baseline = options.baselinePath ? loadBaseline(options.baselinePath) : PYTHON_RPS;
   const target = await resolveTarget(options, cleanups);
   const backend: TargetBackend = options.targets ?? backendOf(options.backendStoreUri);
-  const selected = options.scenarios.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
+  const names = options.soakSeconds !== undefined ? SOAK_SCENARIOS : options.scenarios;
+  const selected = names.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
   console.log(header(options, target, backend));
 
   const client = new HttpClient(target.urls, options.clients, await benchCredentials(options, target));
@@ -87,7 +89,11 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
 
   const fixtures = await seed(client, options, selected);
-  const sampler = target.pid !== undefined && canSampleProcess(target.pid) ? new ProcessSampler(target.pid, DB_PROCESSES[backend]) : undefined;
+  const sampler = target.pids.length > 0 && target.pids.every(canSampleProcess) ? new ProcessSampler(target.pids, DB_PROCESSES[backend]) : undefined;
+  if (options.soakSeconds !== undefined) {
+    const settings = { seconds: options.soakSeconds, intervalSeconds: options.soakIntervalSeconds, clients: options.clients };
+    return runSoak(client, fixtures, settings, sampler);
+  }
   const results: ScenarioResult[] = [];
   for (const scenario of selected) {
     if (options.quietWaitSeconds > 0 && !(await waitForQuietMachine(options.quietWaitSeconds))) {
@@ -131,7 +137,7 @@ async function benchCredentials(options: BenchOptions, target: Target): Promise<
 
 async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promise<Target> {
   if (options.url !== undefined) {
-    return { url: options.url, urls: [options.url], pid: options.serverPid, description: `server at ${options.url}`, command: undefined };
+    return { url: options.url, urls: [options.url], pids: options.serverPid === undefined ? [] : [options.serverPid], description: `server at ${options.url}`, command: undefined };
   }
   const backend = await prepareBackend(options.backendStoreUri);
   cleanups.push(() => backend.cleanup());
@@ -156,8 +162,8 @@ async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promis
   return {
     url: first.url,
     urls: servers.map((s) => s.url),
-    // RSS and CPU are sampled for one process tree: with replicas there is no single one
-    pid: servers.length === 1 ? first.pid : undefined,
+    // with replicas, RSS and CPU are the sums over every replica's process tree
+    pids: servers.map((s) => s.pid),
     description: `Darwin MLflow (${replicas}pid ${servers.map((s) => s.pid).join(', ')}, ${workers} worker${workers > 1 ? 's' : ''} each) on ${backend.label}`,
     command: first.command,
   };
@@ -200,7 +206,9 @@ function header(options: BenchOptions, target: Target, backend: TargetBackend): 
   return [
     `Darwin MLflow bench — ${target.description}`,
     `  machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryMb} MB RAM, Node ${m.node}`,
-    `  load: ${options.clients} clients, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up; targets for ${backend}`,
+    options.soakSeconds !== undefined
+      ? `  load: ${options.clients} clients, soak of ${options.soakSeconds} s`
+      : `  load: ${options.clients} clients, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up; targets for ${backend}`,
   ].join('\n');
 }
 

@@ -6,6 +6,7 @@ import { parseFlags } from '../config/flags.js';
 import type { FlagSpec } from '../config/flags.js';
 import { SCENARIO_NAMES } from './scenarios.js';
 import type { TargetBackend } from './baseline.js';
+import { parseDuration } from './soak.js';
 
 export interface BenchOptions {
   /** An already running server; when absent the bench starts one from dist/. */
@@ -35,6 +36,9 @@ export interface BenchOptions {
   readonly registry: boolean;
   /** Start the server with users and permissions on; the load runs as a non-admin user. */
   readonly auth: boolean;
+  /** A sustained mixed load for this many seconds instead of the scenarios (./soak.ts). */
+  readonly soakSeconds: number | undefined;
+  readonly soakIntervalSeconds: number;
   readonly help: boolean;
 }
 
@@ -58,6 +62,10 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-registry                skip the model-registry seeding and scenarios
   --auth                       start the server with --app-name basic-auth; every request then
                                carries a non-admin user's Basic credentials (not with --url)
+  --soak DURATION              instead of the scenarios, a mixed load (writes, run creation, reads)
+                               for DURATION (30m, 90s, 1h); prints req/s, errors, p50/p99, RSS and
+                               CPU per interval, then looks for every acknowledged write
+  --soak-interval S            seconds per printed soak line (default 60)
   --json FILE                  also write the results as JSON
   --baseline FILE              compare with an earlier run's --json file (e.g. Python MLflow benched
                                here with --url) instead of the fixed Python MLflow 2.12.2 figures
@@ -80,6 +88,8 @@ const SPECS: readonly FlagSpec[] = [
   { name: 'targets', kind: 'string' },
   { name: 'registry', kind: 'boolean', negatable: true },
   { name: 'auth', kind: 'boolean' },
+  { name: 'soak', kind: 'string' },
+  { name: 'soak-interval', kind: 'string' },
   { name: 'json', kind: 'string' },
   { name: 'baseline', kind: 'string' },
   { name: 'help', short: 'h', kind: 'boolean' },
@@ -119,6 +129,10 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const serverPid = num('server-pid', undefined, 1, true);
   if (serverPid !== undefined && url === undefined) problems.push('--server-pid only applies with --url');
   const scenarios = parseScenarios(str('scenarios'), problems);
+  const soakRaw = str('soak');
+  const soakSeconds = soakRaw === undefined ? undefined : parseDuration(soakRaw);
+  if (soakRaw !== undefined && soakSeconds === undefined) problems.push(`--soak must be a duration like 30m, 90s or 1h, got '${soakRaw}'`);
+  if (soakRaw !== undefined && values.has('scenarios')) problems.push('--soak runs its own mix; it cannot be combined with --scenarios');
   const targets = parseTargets(str('targets'), problems);
   const options: BenchOptions = {
     url,
@@ -137,6 +151,8 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     targets,
     registry: values.get('registry') !== false,
     auth: values.get('auth') === true,
+    soakSeconds,
+    soakIntervalSeconds: num('soak-interval', 60, 1, false) as number,
     help: values.get('help') === true,
   };
   if (problems.length > 0 && !options.help) throw new OptionsError(problems);
