@@ -48,7 +48,7 @@ export function summarize(
     const ratio = pythonRps !== undefined && measured ? r.rps / pythonRps : undefined;
     const target = targetRatio(r.name, backend);
     const byRatio = target !== undefined && ratio !== undefined && ratio >= target;
-    const byCeiling = !byRatio && healthRps !== undefined && halfHealthMeets(r.name, backend) && r.rps >= healthRps / 2;
+    const byCeiling = target !== undefined && !byRatio && healthRps !== undefined && halfHealthMeets(r.name, backend) && r.rps >= healthRps / 2;
     // a scenario with errors cannot meet its target, however fast it was
     const met = target !== undefined && ratio !== undefined ? (byRatio || byCeiling) && r.status === 'ok' : undefined;
     return { name: r.name, pythonRps, ratio, target, met, byCeiling };
