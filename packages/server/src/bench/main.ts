@@ -25,16 +25,8 @@ import type { Fixtures, Need, Scenario } from './scenarios.js';
 import { Seeder } from './seed.js';
 import { runSoak, SOAK_SCENARIOS } from './soak.js';
 import { startServer } from './serverProcess.js';
-
-interface Target {
-  readonly url: string;
-  /** Every replica's URL (one unless --replicas). */
-  readonly urls: readonly string[];
-  /** Roots of the servers' process trees (one per replica), when known. */
-  readonly pids: readonly number[];
-  readonly description: string;
-  readonly command: string | undefined;
-}
+import { oursFirst, resolveComparedTarget } from './compare.js';
+import type { CompareOptions, Target } from './compare.js';
 
 type Cleanup = () => Promise<void>;
 
@@ -82,18 +74,12 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   const names = options.soakSeconds !== undefined ? SOAK_SCENARIOS : options.scenarios;
   const selected = names.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
   console.log(header(options, target, backend));
-
-  const client = new HttpClient(target.urls, options.clients, await benchCredentials(options, target));
-  cleanups.push(async () => client.close());
-  const health = await client.get('/health').catch((e: Error) => e);
-  if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
-
-  const fixtures = await seed(client, options, selected);
-  const sampler = target.pids.length > 0 && target.pids.every(canSampleProcess) ? new ProcessSampler(target.pids, DB_PROCESSES[backend]) : undefined;
+  const { client, fixtures, sampler } = await prepareSide(target, options, selected, backend, cleanups, await benchCredentials(options, target));
   if (options.soakSeconds !== undefined) {
     const settings = { seconds: options.soakSeconds, intervalSeconds: options.soakIntervalSeconds, clients: options.clients };
     return runSoak(client, fixtures, settings, sampler);
   }
+  if (options.compare) return compareBench(options, options.compare, { target, client, fixtures, sampler }, selected, backend, cleanups);
   const results: ScenarioResult[] = [];
   for (const scenario of selected) {
     if (options.quietWaitSeconds > 0 && !(await waitForQuietMachine(options.quietWaitSeconds))) {
@@ -112,6 +98,86 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
     const safeOptions = { ...options, backendStoreUri: options.backendStoreUri && redact(options.backendStoreUri) };
     const safeTarget = { ...target, command: target.command && redact(target.command) };
     const doc = { machine: machine(), target: safeTarget, backend, options: safeOptions, fixtures, baseline, results, summary };
+    fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
+    console.log(`Results written to ${options.jsonPath}`);
+  }
+  return summary.flagged.length > 0 ? 1 : 0;
+}
+
+/** A server under test: its client, the data seeded into it, and its process sampler. */
+interface Side {
+  readonly target: Target;
+  readonly client: HttpClient;
+  readonly fixtures: Fixtures;
+  readonly sampler: ProcessSampler | undefined;
+}
+
+async function prepareSide(
+  target: Target,
+  options: BenchOptions,
+  selected: readonly Scenario[],
+  backend: TargetBackend,
+  cleanups: Cleanup[],
+  credentials: string | undefined,
+): Promise<Side> {
+  const client = new HttpClient(target.urls, options.clients, credentials);
+  cleanups.push(async () => client.close());
+  const health = await client.get('/health').catch((e: Error) => e);
+  if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
+  const fixtures = await seed(client, options, selected);
+  const sampler = target.pids.length > 0 && target.pids.every(canSampleProcess) ? new ProcessSampler(target.pids, DB_PROCESSES[backend]) : undefined;
+  return { target, client, fixtures, sampler };
+}
+
+/**
+ * --compare: the second server is seeded with the same data and every scenario runs on both,
+ * alternating which goes first; ratios are ours over theirs, measured minutes apart.
+ */
+async function compareBench(
+  options: BenchOptions,
+  compare: CompareOptions,
+  ours: Side,
+  selected: readonly Scenario[],
+  backend: TargetBackend,
+  cleanups: Cleanup[],
+): Promise<number> {
+  const other = await resolveComparedTarget(compare, options.backendStoreUri, cleanups);
+  console.log(`Compared with ${other.description}${other.command ? `\n  started as: ${redact(other.command)}` : ''}`);
+  const theirs = await prepareSide(other, options, selected, backend, cleanups, undefined);
+  const ourResults: ScenarioResult[] = [];
+  const theirResults: ScenarioResult[] = [];
+  for (const [i, scenario] of selected.entries()) {
+    const order = oursFirst(i) ? [ours, theirs] : [theirs, ours];
+    for (const side of order) {
+      if (options.quietWaitSeconds > 0 && !(await waitForQuietMachine(options.quietWaitSeconds))) {
+        console.log(`  (the machine is still busy after ${options.quietWaitSeconds} s; running ${scenario.name} anyway)`);
+      }
+      const result = await runScenario(scenario.name, scenario.build(side.fixtures), side.client, options, side.sampler);
+      console.log(`${side === ours ? 'ours  ' : 'theirs'} ${progressLine(result)}`);
+      (side === ours ? ourResults : theirResults).push(result);
+    }
+  }
+  const theirRps = Object.fromEntries(theirResults.filter((r) => r.status !== 'unavailable').map((r) => [r.name, r.rps]));
+  const healthRps = ourResults.find((r) => r.name === 'health' && r.status === 'ok')?.rps;
+  const summary = summarize(ourResults, backend, theirRps, healthRps);
+  const theirSummary = summarize(theirResults, backend, {});
+  console.log(`\n${other.description}:\n${formatTable(theirResults, theirSummary, 'baseline req/s')}\n\n${formatSummary(theirSummary, theirResults, false)}`);
+  console.log(`\n${ours.target.description}, ratios to ${compare.label} measured side by side:`);
+  console.log(`${formatTable(ourResults, summary, `${compare.label} req/s`)}\n\n${formatSummary(summary, ourResults)}`);
+  if (options.jsonPath) {
+    const safeOptions = { ...options, backendStoreUri: options.backendStoreUri && redact(options.backendStoreUri) };
+    const safe = (t: Target) => ({ ...t, command: t.command && redact(t.command) });
+    const doc = {
+      machine: machine(),
+      target: safe(ours.target),
+      backend,
+      options: safeOptions,
+      fixtures: ours.fixtures,
+      baseline: theirRps,
+      results: ourResults,
+      summary,
+      compared: { label: compare.label, target: safe(other), results: theirResults, summary: theirSummary },
+    };
     fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
     console.log(`Results written to ${options.jsonPath}`);
   }
