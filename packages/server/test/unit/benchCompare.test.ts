@@ -88,8 +88,8 @@ describe('bench --compare-command', () => {
       expect((await client.get('/health')).body.toString()).toBe('OK');
       // the fresh SQLite backend the bench made for it
       expect((await client.get('/uri')).body.toString()).toMatch(/^sqlite:\/\/\/.*darwin-bench-.*mlflow\.db$/);
-      const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(target.pid)], { encoding: 'utf8' });
-      tree = [target.pid as number, ...ps.stdout.split('\n').filter((l) => l.trim() !== '').map(Number)];
+      const ps = spawnSync('ps', ['-o', 'pid=', '--ppid', String(target.pids[0])], { encoding: 'utf8' });
+      tree = [target.pids[0] as number, ...ps.stdout.split('\n').filter((l) => l.trim() !== '').map(Number)];
       expect(tree).toHaveLength(2);
     } finally {
       client.close();
