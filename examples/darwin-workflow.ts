@@ -3,8 +3,9 @@
  * model directory, register it, promote it, set alias `champion`, get its deploy URI and
  * download it by `models:/<name>@champion`.
  *
- *   MLFLOW_TRACKING_URI=http://localhost:5000 node --experimental-strip-types examples/darwin-workflow.ts
- *   (or compile it with tsc; it uses only the SDK's public API)
+ *   MLFLOW_TRACKING_URI=http://localhost:5000 npx tsx examples/darwin-workflow.ts
+ *   (or compile it with tsc, or `node --experimental-strip-types` on Node 22.6+; it uses only the
+ *   SDK's public API, and runs unchanged against Python `mlflow server` 2.12.2)
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,13 @@ function saveModel(dir: string, params: Record<string, number>): void {
   fs.writeFileSync(path.join(dir, 'requirements.txt'), 'scikit-learn\n');
 }
 
+/** Evaluation reports, logged as a directory of artifacts beside the model. */
+function writeReports(dir: string, rmse: number[]): void {
+  fs.mkdirSync(path.join(dir, 'plots'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'metrics.csv'), `step,rmse\n${rmse.map((v, i) => `${i},${v}`).join('\n')}\n`);
+  fs.writeFileSync(path.join(dir, 'plots', 'residuals.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>\n');
+}
+
 export async function main(): Promise<{ runId: string; deployUri: string; downloaded: string; version: string }> {
   const client = new MlflowClient();
   const params = { n_estimators: 100, max_depth: 8 };
@@ -31,6 +39,8 @@ export async function main(): Promise<{ runId: string; deployUri: string; downlo
     await run.logParams(params);
     for (let step = 0; step < POINTS; step++) await run.logMetric('train_rmse', 1 / (1 + step / 100), { step });
     await run.logMetrics({ rmse: 0.31, mae: 0.22, r2: 0.87 });
+    writeReports(path.join(work, 'reports'), [0.5, 0.4, 0.31]);
+    await run.logArtifacts(path.join(work, 'reports'), 'reports');
     saveModel(path.join(work, 'model'), params);
     await run.logArtifacts(path.join(work, 'model'), 'model');
     await run.logDict({ features: ['rooms', 'area'] }, 'input_example.json');

@@ -51,6 +51,8 @@ export interface Endpoint<M extends MessageType = MessageType> {
    * database it answers an error naming `darwin-mlflow db upgrade`).
    */
   readonly since?: '3.x';
+  /** MLflow's `since.major` of the route: 3 mounts it under `/api/3.0` and `/ajax-api/3.0`. Default 2. */
+  readonly apiVersion?: 2 | 3;
   /** What an MLflow 2.12.2 RPC reads on a database at MLflow 3.x's schema, where 3.x extended it. */
   readonly v3?: { readonly request: MessageType; readonly schema: Readonly<Record<string, readonly Check[]>> };
 }

@@ -6,7 +6,11 @@
 /** int64 values: a number when it fits in 2^53, else a bigint (full precision end to end). */
 export type Int64 = number | bigint;
 
-export type ScalarKind = 'string' | 'int64' | 'int32' | 'double' | 'bool';
+/**
+ * `json`: a protobuf well-known type (Timestamp, Duration, Value, a map) kept as the JSON value
+ * the client sent; the service that reads it checks its shape.
+ */
+export type ScalarKind = 'string' | 'int64' | 'int32' | 'double' | 'bool' | 'json';
 
 export interface EnumType {
   readonly kind: 'enum';
@@ -53,7 +57,9 @@ type ScalarTs<K> = K extends 'string'
       ? number
       : K extends 'bool'
         ? boolean
-        : never;
+        : K extends 'json'
+          ? unknown
+          : never;
 
 type FieldTs<T> = T extends ScalarKind
   ? ScalarTs<T>

@@ -57,7 +57,8 @@ export interface User {
 /** `GET auth/me`. */
 export interface SessionInfo {
   auth_enabled: boolean;
-  user: { id: Int64; username: string; is_admin: boolean } | null;
+  /** `via`: how the caller authenticated (`basic`, `token`, `session`), on Darwin servers. */
+  user: { id: Int64; username: string; is_admin: boolean; via?: string } | null;
   csrf_token: string | null;
 }
 

@@ -1,6 +1,10 @@
 /** Auth, tokens, permissions and the Darwin /v1 API against a real server run with --app-name basic-auth. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, MlflowClient, NotFoundError, PermissionDeniedError } from '../src/index.js';
+import { AuthenticationError, MlflowClient } from '../src/index.js';
+import { authCases } from './cases/auth.js';
 import { runCli } from '../src/cli/index.js';
 import type { Io } from '../src/cli/index.js';
 import { ADMIN, startAuthApp } from '../../server/test/auth/support.js';
@@ -29,43 +33,7 @@ for (const dialect of testDialects()) {
       await server?.close();
     });
 
-    it('manages users and rebuilds 401 and 403 as typed errors', async () => {
-      const user = await admin.users.create('alice', 'alice-pw-123');
-      expect(user.username).toBe('alice');
-      await admin.users.updateAdmin('alice', true);
-      expect((await admin.users.get('alice')).is_admin).toBe(true);
-      await admin.users.updateAdmin('alice', false);
-      await admin.users.updatePassword('alice', 'alice-pw-456');
-      await expect(as('alice', 'alice-pw-123').experiments.search().toArray()).rejects.toBeInstanceOf(AuthenticationError);
-      const alice = as('alice', 'alice-pw-456');
-      expect((await alice.users.me()).user?.username).toBe('alice');
-      const exp = await admin.experiments.create('private');
-      await expect(alice.experiments.get(exp)).rejects.toBeInstanceOf(PermissionDeniedError);
-      await admin.users.create('gone', 'gone-pw-123');
-      await admin.users.delete('gone');
-      await expect(admin.users.get('gone')).rejects.toBeInstanceOf(NotFoundError);
-    });
-
-    it('grants, reads, updates and revokes experiment and model permissions', async () => {
-      await admin.users.create('bob', 'bob-pw-1234');
-      const bob = as('bob', 'bob-pw-1234');
-      const exp = await admin.experiments.create('shared');
-      await expect(bob.experiments.get(exp)).rejects.toBeInstanceOf(PermissionDeniedError);
-      await admin.permissions.experiments.create(exp, 'bob', 'READ');
-      expect((await admin.permissions.experiments.get(exp, 'bob')).permission).toBe('READ');
-      expect((await bob.experiments.get(exp)).name).toBe('shared');
-      await expect(bob.experiments.setTag(exp, 'k', 'v')).rejects.toBeInstanceOf(PermissionDeniedError);
-      await admin.permissions.experiments.update(exp, 'bob', 'EDIT');
-      await bob.experiments.setTag(exp, 'k', 'v');
-      await admin.permissions.experiments.delete(exp, 'bob');
-      await expect(bob.experiments.get(exp)).rejects.toBeInstanceOf(PermissionDeniedError);
-      await admin.registeredModels.create('Secret');
-      await admin.permissions.registeredModels.create('Secret', 'bob', 'MANAGE');
-      expect((await admin.permissions.registeredModels.get('Secret', 'bob')).permission).toBe('MANAGE');
-      expect((await bob.registeredModels.get('Secret')).name).toBe('Secret');
-      await admin.permissions.registeredModels.delete('Secret', 'bob');
-      await expect(bob.registeredModels.get('Secret')).rejects.toBeInstanceOf(PermissionDeniedError);
-    });
+    authCases(() => ({ url, admin: ADMIN, darwin: true }));
 
     it('creates personal access tokens and authenticates with MLFLOW_TRACKING_TOKEN', async () => {
       await admin.users.create('carol', 'carol-pw-123');
@@ -115,31 +83,55 @@ for (const dialect of testDialects()) {
       await admin.v1.restoreExperiment(id);
     });
 
-    it('runs the admin commands of the CLI', async () => {
+    it('logs in once, stores a token readable only by the user, uses it, and logs out', async () => {
       const lines: string[] = [];
       const errs: string[] = [];
       const io: Io = { out: (s) => lines.push(s), err: (s) => errs.push(s), stdoutIsTTY: false, stderrIsTTY: false };
-      const env = { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_USERNAME: ADMIN.username, MLFLOW_TRACKING_PASSWORD: ADMIN.password, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' };
-      expect(await runCli(['users', 'create', 'erin', '--password', 'erin-pw-1234'], env, io)).toBe(0);
-      const exp = await admin.experiments.create('cli-perms');
-      expect(await runCli(['permissions', 'grant', '--experiment', exp, '--user', 'erin', '--permission', 'read'], env, io)).toBe(0);
-      expect(await runCli(['permissions', 'grant', '--experiment', exp, '--user', 'erin', '--permission', 'EDIT'], env, io)).toBe(0);
-      expect(await runCli(['--json', 'permissions', 'get', '--experiment', exp, '--user', 'erin'], env, io)).toBe(0);
-      expect(JSON.parse(lines.at(-1) as string).permission).toBe('EDIT');
-      const erinEnv = { ...env, MLFLOW_TRACKING_USERNAME: 'erin', MLFLOW_TRACKING_PASSWORD: 'erin-pw-1234' };
-      expect(await runCli(['tokens', 'create', 'laptop'], erinEnv, io)).toBe(0);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-sdk-login-'));
+      const file = path.join(dir, 'conf', 'credentials.json');
+      await admin.users.create('gina', 'gina-pw-1234');
+      const base = { MLFLOW_TRACKING_URI: url, DARWIN_MLFLOW_CREDENTIALS: file, MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' };
+      expect(await runCli(['login', '-u', 'gina'], { ...base, MLFLOW_TRACKING_PASSWORD: 'wrong' }, io)).toBe(3);
+      expect(fs.existsSync(file)).toBe(false);
+      expect(await runCli(['login', '-u', 'gina', '--expires-in-days', '7'], { ...base, MLFLOW_TRACKING_PASSWORD: 'gina-pw-1234' }, io)).toBe(0);
+      expect(lines.at(-1)).toContain(`Logged in to ${url} as gina, until `);
+      expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+      const stored = JSON.parse(fs.readFileSync(file, 'utf8')).servers[url];
+      expect(stored).toMatchObject({ username: 'gina' });
+      expect(await runCli(['whoami'], base, io)).toBe(0);
+      expect(lines.at(-1)).toMatch(/USER\s+gina/);
+      expect(lines.at(-1)).toMatch(/VIA\s+token/);
+      expect(await runCli(['--json', 'experiments', 'list'], base, io)).toBe(0);
+      expect(await runCli(['--json', 'tokens', 'list'], base, io)).toBe(0);
+      expect(JSON.parse(lines.at(-1) as string).map((t: { id: number }) => String(t.id))).toEqual([stored.token_id]);
+      expect(await runCli(['logout'], base, io)).toBe(0);
+      expect(lines.at(-1)).toBe(`Logged out of ${url}; the token is revoked.`);
+      expect(JSON.parse(fs.readFileSync(file, 'utf8')).servers).toEqual({});
+      await expect(as(undefined, undefined, stored.token).experiments.search().toArray()).rejects.toBeInstanceOf(AuthenticationError);
+      expect(await runCli(['experiments', 'list'], base, io)).toBe(3);
+      expect(await runCli(['logout'], base, io)).toBe(0);
+      expect(lines.at(-1)).toContain(`Not logged in to ${url}`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('creates tokens and answers whoami from the CLI', async () => {
+      const lines: string[] = [];
+      const errs: string[] = [];
+      const io: Io = { out: (s) => lines.push(s), err: (s) => errs.push(s), stdoutIsTTY: false, stderrIsTTY: false };
+      await admin.users.create('fred', 'fred-pw-1234');
+      const fredEnv = { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_USERNAME: 'fred', MLFLOW_TRACKING_PASSWORD: 'fred-pw-1234', MLFLOW_HTTP_REQUEST_MAX_RETRIES: '0' };
+      expect(await runCli(['tokens', 'create', 'laptop'], fredEnv, io)).toBe(0);
       const token = lines.at(-1) as string;
       expect(errs.at(-1)).toContain('it is not shown again');
       expect(await runCli(['users', 'whoami'], { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_TOKEN: token }, io)).toBe(0);
-      expect(lines.at(-1)).toMatch(/USER\s+erin/);
-      expect(await runCli(['tokens', 'list'], erinEnv, io)).toBe(0);
+      expect(lines.at(-1)).toMatch(/USER\s+fred/);
+      expect(await runCli(['tokens', 'list'], fredEnv, io)).toBe(0);
       expect(lines.at(-1)).toContain('laptop');
-      expect(await runCli(['permissions', 'revoke', '--experiment', exp, '--user', 'erin'], env, io)).toBe(0);
-      expect(await runCli(['experiments', 'get', exp], erinEnv, io)).toBe(3);
-      expect(errs.at(-1)).toContain("'darwin-mlflow permissions grant'");
-      expect(await runCli(['runs', 'get', 'x'], { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_USERNAME: 'erin', MLFLOW_TRACKING_PASSWORD: 'wrong' }, io)).toBe(3);
-      expect(errs.at(-1)).toContain('MLFLOW_TRACKING_TOKEN');
-      expect(await runCli(['users', 'delete', 'erin'], env, io)).toBe(0);
+      expect(await runCli(['--json', 'tokens', 'list'], fredEnv, io)).toBe(0);
+      const [listed] = JSON.parse(lines.at(-1) as string) as { id: number; name: string }[];
+      expect(listed?.name).toBe('laptop');
+      expect(await runCli(['tokens', 'delete', String(listed?.id)], fredEnv, io)).toBe(0);
+      expect(await runCli(['users', 'whoami'], { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_TOKEN: token }, io)).toBe(3);
     });
   });
 }

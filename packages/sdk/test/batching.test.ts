@@ -96,6 +96,32 @@ for (const dialect of testDialects()) {
       await slow.close();
     });
 
+    it('does not wait for a stalled server until the queue is full, then holds the caller instead of queueing more', async () => {
+      const stalled = new MlflowClient({ trackingUri: proxy.url, env: {}, maxRetries: 0, timeoutSeconds: 1, endRunsOnExit: false, batching: { maxPending: 2000, flushIntervalMs: 60_000 } });
+      const run = await stalled.startRun({ experimentName: 'batching' });
+      proxy.match(/log-batch/);
+      proxy.script({ kind: 'hang' }); // the first batch never gets an answer
+      // 2999 awaited calls return while that request hangs: 1000 in flight, 1999 queued.
+      for (let i = 0; i < 2999; i++) await run.logMetric('x', i, { step: i });
+      expect(run.logger.requests).toBe(0);
+      expect(run.logger.pending).toBe(1999);
+      // The next one fills the queue: the caller is held, nothing more is accepted meanwhile.
+      let released = false;
+      const held = run.logMetric('x', 2999, { step: 2999 }).then(() => (released = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(released).toBe(false);
+      expect(run.logger.pending).toBe(2000);
+      // The stalled request times out; the rest drains and the lost batch is reported, not hidden.
+      await held;
+      const err = await run.flush().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FlushError);
+      expect((err as FlushError).lost).toBe(1000);
+      proxy.match(/.*/);
+      expect(await client.metrics.history(run.runId, 'x').toArray()).toHaveLength(2000);
+      await run.endRun();
+      await stalled.close();
+    });
+
     it('surfaces a failed flush on flush(), on the next log call and on endRun', async () => {
       const run = await client.startRun({ experimentName: 'batching' });
       await run.logParam('lr', '0.1');

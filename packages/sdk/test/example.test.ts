@@ -27,6 +27,8 @@ for (const dialect of testDialects()) {
       const run = await client.runs.get(out.runId);
       expect(run.info.status).toBe('FINISHED');
       expect(await client.metrics.history(out.runId, 'train_rmse').toArray()).toHaveLength(10_000);
+    const reports = await client.artifacts.walk(await client.resolveArtifactUri(`runs:/${out.runId}/reports`));
+    expect(reports.map((f) => f.path)).toEqual(['metrics.csv', 'plots/residuals.svg']);
       expect(out.deployUri).toBe(`mlflow-artifacts:/${run.info.experiment_id}/${out.runId}/artifacts/model`);
       const champion = await client.registeredModels.getVersionByAlias('HousePricingRF', 'champion');
       expect(champion).toMatchObject({ version: out.version, current_stage: 'Production' });

@@ -23,6 +23,7 @@ import { metricRoutes } from './tracking/routes/metrics.js';
 import { mountAjaxRoutes } from './tracking/routes/ajax.js';
 import { artifactListRoutes } from './tracking/routes/artifacts.js';
 import { loggedModelRoutes } from './tracking/routes/loggedModels.js';
+import { traceRoutes } from './tracking/routes/traces.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
 import { mountHealthRoutes } from './health/routes.js';
@@ -147,6 +148,7 @@ function handlersFor(ctx: AppContext): HandlerMap {
     ...ctx.registry.handlers(),
     ...artifactListRoutes(ctx.artifacts),
     ...loggedModelRoutes(ctx.loggedModels, ctx.artifacts),
+    ...traceRoutes(ctx.traces),
   } as unknown as HandlerMap;
 }
 

@@ -40,6 +40,7 @@ Commands:
 
 Client commands (from darwin-mlflow-sdk; \`darwin-mlflow <command> --help\`):
   experiments, runs, metrics, artifacts, models   everyday tracking and registry tasks
+  login, logout, whoami                           sign in once and store a token for this server
   users, tokens, permissions                      auth administration
   completion bash|zsh                             shell completion
 `;

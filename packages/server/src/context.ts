@@ -20,6 +20,8 @@ import { SearchService } from './tracking/service/search.js';
 import { LoggedModelStore } from './tracking/store/loggedModels.js';
 import { LoggedModelService } from './tracking/service/loggedModels.js';
 import { AuthService } from './auth/service.js';
+import { TraceStore } from './tracking/store/traces.js';
+import { TraceService } from './tracking/service/traces.js';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -36,6 +38,8 @@ export interface AppContext {
   readonly promptlab: PromptlabService;
   /** MLflow 3.x logged models (served at MLflow 3.x's schema). */
   readonly loggedModels: LoggedModelService;
+  /** MLflow 3.x traces and assessments (served at MLflow 3.x's schema). */
+  readonly traces: TraceService;
   /** Users and permissions; undefined when authentication is off. */
   readonly auth: AuthService | undefined;
   close(): Promise<void>;
@@ -67,6 +71,7 @@ export function createContext(config: ServerConfig): AppContext {
     gatewayProxy: new GatewayProxyService({ target: config.deploymentsTarget, timeoutMs: config.deploymentsTimeoutMs ?? 120_000 }),
     registry,
     loggedModels: new LoggedModelService(loggedModelStore),
+    traces: new TraceService(new TraceStore(database)),
     ...artifacts,
     auth,
     close: async () => {

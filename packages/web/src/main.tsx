@@ -2,7 +2,10 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router';
+import { fetchAuthState } from './api/auth';
 import { ApiError } from './api/client';
+import { queryKeys } from './api/queryKeys';
+import { AUTH_STALE_MS } from './hooks/useAuth';
 import { router } from './router';
 import './styles.css';
 
@@ -19,6 +22,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// every page waits for the session state: ask for it while the page's own code loads
+void queryClient.prefetchQuery({ queryKey: queryKeys.authMe, queryFn: fetchAuthState, staleTime: AUTH_STALE_MS });
 
 createRoot(document.getElementById('root') as HTMLElement).render(
   <StrictMode>

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { coloredPixels, launch, newPage, pageErrors, screenshot } from './support/browser.js';
+import { axeViolations, coloredPixels, launch, newPage, pageErrors, screenshot } from './support/browser.js';
 import { Seeder } from './support/seed.js';
 import { startServer } from './support/server.js';
 import type { RunningServer } from './support/server.js';
@@ -153,6 +153,8 @@ describe('run page', () => {
       `artifact_path: model\nflavors:\n  sklearn:\n    sklearn_version: 1.4.0\nsignature:\n  inputs: '[{"type": "double", "name": "amount", "required": true}, {"type": "string", "name": "country", "required": true}]'\n  outputs: '[{"type": "long", "required": true}]'\n  params: null\n`,
     );
     await seed.call('POST', 'runs/set-tag', { run_id: bestRun.runId, key: 'mlflow.source.git.commit', value: 'abc123def4567890' });
+    await seed.call('POST', 'registered-models/create', { name: 'fraud-model' });
+    await seed.call('POST', 'model-versions/create', { name: 'fraud-model', source: `${a}/model`, run_id: bestRun.runId });
   });
 
   it('shows the overview with params, metrics (latest, min, max), tags and the parent/child links', async () => {
@@ -169,6 +171,14 @@ describe('run page', () => {
     await page.getByRole('cell', { name: 'candidate' }).waitFor();
     const run = await seed.call('GET', `runs/get?run_id=${bestRun.runId}`);
     expect(run.run.data.tags).toContainEqual({ key: 'stage', value: 'candidate' });
+    // the registered version made from this run, with its URI and a link to its source artifacts
+    const versions = page.locator('section', { has: page.getByRole('heading', { name: 'Registered model versions' }) });
+    await versions.getByRole('cell', { name: 'fraud-model', exact: true }).waitFor();
+    expect(await versions.getByTestId('model-version-uri').textContent()).toBe('models:/fraud-model/1');
+    await versions.getByRole('link', { name: 'model' }).click();
+    await page.waitForURL(new RegExp(`runs/${bestRun.runId}/artifacts/model$`));
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Registered model versions' }).waitFor();
     await screenshot(page, 'run-overview');
   });
 
@@ -189,6 +199,8 @@ describe('run page', () => {
     expect(await page.title()).toBe('Darwin MLflow');
     await page.goto(`${base}/model/MLmodel`);
     await page.getByRole('table', { name: 'Signature inputs' }).getByText('amount').waitFor();
+    // reached from another file's link: the folder holding the file opens
+    await page.getByRole('treeitem', { name: 'MLmodel' }).waitFor();
     await screenshot(page, 'run-artifacts');
     await page.goto(`${base}/model`);
     const uri = `mlflow-artifacts:/${expId}/${bestRun.runId}/artifacts/model`;
@@ -274,4 +286,36 @@ describe('compare and MLflow links', () => {
     expect(await page.getByRole('combobox', { name: 'Filter runs (MLflow search syntax)' }).inputValue()).toBe("params.model = 'linear'");
     expect(pageErrors(page)).toEqual([]);
   });
+});
+
+describe('accessibility (axe-core in the page)', () => {
+  const pages = () => [
+    { name: 'experiments', url: `${server.base}/#/experiments`, ready: (pg: Page) => pg.getByRole('link', { name: 'fraud-detection' }) },
+    { name: 'runs', url: `${server.base}/#/experiments/${expId}`, ready: (pg: Page) => pg.getByRole('link', { name: 'best-model' }) },
+    { name: 'run overview', url: `${server.base}/#/experiments/${expId}/runs/${bestRun.runId}`, ready: (pg: Page) => pg.getByRole('heading', { name: 'Registered model versions' }) },
+    { name: 'run artifacts', url: `${server.base}/#/experiments/${expId}/runs/${bestRun.runId}/artifacts/model/MLmodel`, ready: (pg: Page) => pg.getByRole('table', { name: 'Signature inputs' }) },
+    { name: 'run charts', url: `${server.base}/#/experiments/${expId}/runs/${bestRun.runId}/charts`, ready: (pg: Page) => pg.locator('figure[data-metric="loss"] canvas') },
+    {
+      name: 'compare',
+      url: `${server.base}/#/compare-runs?runs=${encodeURIComponent(JSON.stringify([bestRun.runId, otherRun.runId]))}&experiments=${encodeURIComponent(JSON.stringify([expId]))}`,
+      ready: (pg: Page) => pg.locator('figure[data-metric="loss"] canvas'),
+    },
+    { name: 'not found', url: `${server.base}/#/experiments/${expId}/runs/0123456789abcdef0123456789abcdef`, ready: (pg: Page) => pg.getByText('Not found', { exact: true }) },
+  ];
+
+  it('has no serious or critical violations on the main pages, in the light and the dark theme', async () => {
+    const found: Record<string, unknown> = {};
+    for (const dark of [false, true]) {
+      const themed = await newPage(browser, { dark });
+      for (const p of pages()) {
+        await themed.goto('about:blank');
+        await themed.goto(p.url);
+        await p.ready(themed).first().waitFor();
+        const violations = await axeViolations(themed);
+        if (violations.length) found[`${p.name} (${dark ? 'dark' : 'light'})`] = violations;
+      }
+      await themed.context().close();
+    }
+    expect(found).toEqual({});
+  }, 120_000);
 });

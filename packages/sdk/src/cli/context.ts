@@ -1,7 +1,9 @@
 /** What every command gets: the client built from the global flags and the environment, and a printer. */
 import type { Command } from 'commander';
 import { MlflowClient } from '../client.js';
-import type { Env } from '../config.js';
+import { loadClientConfig } from '../config.js';
+import type { ClientOptions, Env } from '../config.js';
+import { envHasCredentials, findLogin } from './credentials.js';
 import { NotFoundError } from '../errors.js';
 import type { Experiment } from '../types.js';
 import { Printer, UsageError } from './output.js';
@@ -10,19 +12,40 @@ import type { Io } from './output.js';
 export interface Context {
   readonly io: Io;
   readonly env: Env;
+  /** The client of the flags and environment; a token from `darwin-mlflow login` when they name no credentials. */
   client(cmd: Command): MlflowClient;
+  /** A client with these credentials only: none from the environment or a stored login (`login`, `logout`). */
+  clientWith(cmd: Command, options: ClientOptions): MlflowClient;
+  /** The server the flags and environment point at. */
+  trackingUri(cmd: Command): URL;
   printer(cmd: Command): Printer;
 }
 
+const CREDENTIAL_VARIABLES = ['MLFLOW_TRACKING_TOKEN', 'MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'user'];
+
+function withoutCredentials(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !CREDENTIAL_VARIABLES.includes(k)));
+}
+
 export function makeContext(io: Io, env: Env, clients: MlflowClient[]): Context {
+  const make = (cmd: Command, clientEnv: Env, options: ClientOptions) => {
+    const { trackingUri } = cmd.optsWithGlobals<{ trackingUri?: string }>();
+    const client = new MlflowClient({ env: clientEnv, trackingUri, ...options, endRunsOnExit: false });
+    clients.push(client);
+    return client;
+  };
   return {
     io,
     env,
     client(cmd) {
-      const opts = cmd.optsWithGlobals<{ trackingUri?: string }>();
-      const client = new MlflowClient({ env, trackingUri: opts.trackingUri, endRunsOnExit: false });
-      clients.push(client);
-      return client;
+      const stored = envHasCredentials(env) ? undefined : findLogin(env, this.trackingUri(cmd));
+      return make(cmd, env, { token: stored?.token });
+    },
+    clientWith(cmd, options) {
+      return make(cmd, withoutCredentials(env), options);
+    },
+    trackingUri(cmd) {
+      return loadClientConfig({ trackingUri: cmd.optsWithGlobals<{ trackingUri?: string }>().trackingUri }, env).trackingUri;
     },
     printer(cmd) {
       return new Printer(io, cmd.optsWithGlobals<{ json?: boolean }>().json === true);

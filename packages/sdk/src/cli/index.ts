@@ -9,6 +9,7 @@ import { artifactsCommand } from './commands/artifacts.js';
 import { permissionsCommand, tokensCommand, usersCommand } from './commands/admin.js';
 import { completionCommand } from './commands/completion.js';
 import { modelsCommand } from './commands/models.js';
+import { sessionCommands } from './commands/session.js';
 import { experimentsCommand, metricsCommand, runsCommand } from './commands/tracking.js';
 import { makeContext } from './context.js';
 import { EXIT, explain } from './output.js';
@@ -18,7 +19,7 @@ export { EXIT } from './output.js';
 export type { Io } from './output.js';
 
 /** First words that the SDK's CLI answers; a host binary (the server's) delegates these. */
-export const CLIENT_COMMANDS: readonly string[] = ['experiments', 'runs', 'metrics', 'artifacts', 'models', 'users', 'tokens', 'permissions', 'completion'];
+export const CLIENT_COMMANDS: readonly string[] = ['experiments', 'runs', 'metrics', 'artifacts', 'models', 'users', 'tokens', 'permissions', 'login', 'logout', 'whoami', 'completion'];
 
 /** Whether `argv` names a client command, after any global flags (`--json`, `--tracking-uri <uri>`). */
 export function isClientCommand(argv: readonly string[]): boolean {
@@ -34,12 +35,25 @@ const ENV_HELP = `
 Configuration (environment, as for MLflow's Python client):
   MLFLOW_TRACKING_URI                 server URL (default http://localhost:5000)
   MLFLOW_TRACKING_USERNAME/PASSWORD   Basic auth; or MLFLOW_TRACKING_TOKEN for a personal access token
+                                      (unset: the token stored by 'darwin-mlflow login' for this server)
   MLFLOW_TRACKING_INSECURE_TLS        true to skip TLS certificate checks
   MLFLOW_HTTP_REQUEST_MAX_RETRIES, MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR, MLFLOW_HTTP_REQUEST_TIMEOUT
 
 Exit codes: 0 ok, 1 failed, 2 bad usage, 3 not authenticated or not allowed, 4 not found, 5 server unreachable.`;
 
+let pipeWatched = false;
+
 export function processIo(): Io {
+  if (!pipeWatched) {
+    pipeWatched = true;
+    // `darwin-mlflow runs list … | head`: the reader left, so stop quietly instead of crashing on EPIPE.
+    for (const stream of [process.stdout, process.stderr]) {
+      stream.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw err;
+      });
+    }
+  }
   return {
     out: (s) => process.stdout.write(`${s}\n`),
     err: (s) => process.stderr.write(`${s}\n`),
@@ -66,6 +80,7 @@ export function buildProgram(io: Io, env: Env, clients: MlflowClient[], bin = 'd
   usersCommand(program, ctx);
   tokensCommand(program, ctx);
   permissionsCommand(program, ctx);
+  sessionCommands(program, ctx);
   completionCommand(program, io.out, bin);
   // Subcommands inherit the output settings and error handling of the root.
   const walk = (c: Command) => {

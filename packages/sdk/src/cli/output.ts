@@ -80,9 +80,18 @@ export function explain(err: unknown): { message: string; code: number } {
   if (err instanceof UsageError) return { message: `Error: ${err.message}`, code: EXIT.USAGE };
   if (err instanceof ConfigError) return { message: `Error: ${err.problems.join('\nError: ')}`, code: EXIT.USAGE };
   if (err instanceof AuthenticationError) {
-    return { message: `Error: ${err.message}\nSet MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN (create one with 'darwin-mlflow tokens create').`, code: EXIT.AUTH };
+    return { message: `Error: ${err.message}\nRun 'darwin-mlflow login', or set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN (create one with 'darwin-mlflow tokens create').`, code: EXIT.AUTH };
   }
   if (err instanceof PermissionDeniedError) return { message: `Error: ${err.message}\nAsk an admin or the resource's owner for a permission ('darwin-mlflow permissions grant').`, code: EXIT.AUTH };
+  if (err instanceof NotFoundError && err.code === 'ENDPOINT_NOT_FOUND') {
+    // The route itself is missing (Flask's HTML 404, or ours), not a resource: typically a Darwin
+    // command (tokens, whoami, /v1) sent to a Python `mlflow server`, or a URI with a wrong path.
+    const where = err.request ? ` (${err.request.method} ${err.request.url.split('?')[0]})` : '';
+    return {
+      message: `Error: the server has no such endpoint${where}. This command needs a Darwin MLflow server; Python 'mlflow server' offers only MLflow's REST API (and users and permissions with --app-name basic-auth). Check MLFLOW_TRACKING_URI.`,
+      code: EXIT.ERROR,
+    };
+  }
   if (err instanceof NotFoundError) return { message: `Error: ${err.message}`, code: EXIT.NOT_FOUND };
   if (err instanceof ConnectionError || err instanceof TimeoutError) return { message: `Error: ${err.message}`, code: EXIT.UNREACHABLE };
   if (err instanceof MlflowError) return { message: `Error: ${err.message} (${err.code})`, code: EXIT.ERROR };

@@ -99,6 +99,13 @@ export class AccessControl {
     return String(row.experiment_id);
   }
 
+  /** MLflow 3.x: a trace is covered by its experiment's permissions. */
+  async traceExperimentId(traceId: string): Promise<string> {
+    const row = await this.tracking.read((db) => db.selectFrom('trace_info').select('experiment_id').where('request_id', '=', traceId).executeTakeFirst());
+    if (!row) throw new MlflowError(`Trace with ID '${traceId}' not found.`, 'RESOURCE_DOES_NOT_EXIST');
+    return String(row.experiment_id);
+  }
+
   /** MLflow's basic-auth lookup for experiments/get-by-name. */
   async experimentIdByName(name: string): Promise<string> {
     const row = await this.tracking.read((db) => db.selectFrom('experiments').select('experiment_id').where('name', '=', name).executeTakeFirst());

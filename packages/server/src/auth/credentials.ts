@@ -63,13 +63,15 @@ export class CredentialVerifier {
   private readonly cache = new Map<string, Cached>();
   /** Verifications in flight, so concurrent requests with one header run one KDF. */
   private readonly pending = new Map<string, Promise<Authentication>>();
-  readonly limiter = new FailureLimiter();
+  readonly limiter: FailureLimiter;
 
   constructor(
     private readonly store: AuthStore,
     private readonly config: AuthConfig,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.limiter = new FailureLimiter(store.database, now);
+  }
 
   async authenticate(input: CredentialInput): Promise<Authentication> {
     if (this.config.trustedHeader && input.trusted) return this.cached(`t:${input.trusted}`, () => this.trustedUser(input.trusted!));
@@ -94,14 +96,14 @@ export class CredentialVerifier {
 
   /** checkPassword, with the stored hash the password matched (for the Basic cache). */
   private async verified(username: string, password: string, client: string): Promise<{ result: Authentication; hash?: string | null }> {
-    const retry = this.limiter.retryAfter(username, client);
+    const retry = await this.limiter.retryAfter(username, client);
     if (retry > 0) return { result: { kind: 'limited', retryAfterSeconds: retry } };
     const user = await this.store.findUser(username);
     if (!user || !(await verifyPassword(user.passwordHash, password))) {
-      this.limiter.fail(username, client);
+      await this.limiter.fail(username, client);
       return { result: { kind: 'invalid' } };
     }
-    this.limiter.succeed(username);
+    await this.limiter.succeed(username);
     return { result: { kind: 'ok', principal: principalOf(user, 'basic') }, hash: user.passwordHash };
   }
 

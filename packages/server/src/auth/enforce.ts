@@ -11,7 +11,7 @@
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendError } from '../errors/errorHandler.js';
-import { parseBody } from '../http/mount.js';
+import { requestBody } from '../http/mount.js';
 import { parseQueryString } from '../http/queryString.js';
 import type { Principal } from './credentials.js';
 import type { AuthService } from './service.js';
@@ -126,7 +126,7 @@ function requestValues(request: FastifyRequest, state: State): Record<string, un
   if (state.body) return state.body;
   const q = request.url.indexOf('?');
   const query = q >= 0 ? parseQueryString(request.url.slice(q + 1)) : {};
-  state.body = SAFE_METHODS.has(request.method) || request.body === undefined ? query : parseBody(request.body).values;
+  state.body = SAFE_METHODS.has(request.method) || request.body === undefined ? query : requestBody(request).values;
   return state.body;
 }
 
@@ -153,6 +153,14 @@ function list(values: Record<string, unknown>, name: string): string[] {
   const v = values[name];
   if (v === undefined || v === null) return [];
   return (Array.isArray(v) ? v : [v]).map((x) => String(x));
+}
+
+/** startTraceV3's experiment: 400 as a missing `experiment_id` when the body names none. */
+function traceLocationExperiment(values: Record<string, unknown>): string {
+  const at = (v: unknown, key: string): unknown => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[key] : undefined);
+  const id = ['trace', 'trace_info', 'trace_location', 'mlflow_experiment', 'experiment_id'].reduce(at, values as unknown);
+  if (typeof id !== 'string' || id === '') throw missing('experiment_id');
+  return id;
 }
 
 const EXPERIMENT_PREFIX = /^(\d+)\//;
@@ -221,6 +229,12 @@ async function experimentAllowed(
       return params.run_id !== undefined && access.canOnRun(principal, params.run_id, need);
     case 'path_logged_model':
       return params.model_id !== undefined && access.canOnExperiment(principal, await access.loggedModelExperimentId(params.model_id), need);
+    case 'path_trace': {
+      const traceId = params.trace_id ?? params.request_id;
+      return traceId !== undefined && access.canOnExperiment(principal, await access.traceExperimentId(traceId), need);
+    }
+    case 'trace_location':
+      return access.canOnExperiment(principal, traceLocationExperiment(requestValues(request, state)), need);
   }
 }
 

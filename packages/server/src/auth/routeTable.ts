@@ -10,9 +10,13 @@ import type { Rule } from './rules.js';
 
 interface Named {
   readonly name: string;
+  readonly apiVersion?: 2 | 3;
   readonly methods: readonly HttpMethod[];
   readonly path: string;
 }
+
+/** Marks the keys of `/api/3.0` routes. */
+const V3_KEY = '/3.0';
 
 const CATALOGUE: readonly Named[] = [...ENDPOINTS, ...AJAX_ROUTES, ...ARTIFACT_ENDPOINTS, ...ARTIFACT_UI_ROUTES];
 
@@ -25,7 +29,8 @@ export class PermissionTable {
     for (const endpoint of CATALOGUE) {
       const rule = ENDPOINT_RULES[endpoint.name];
       if (!rule) continue;
-      for (const method of endpoint.methods) this.add(`${method} ${endpoint.path}`, rule);
+      const path = endpoint.apiVersion === 3 ? `${V3_KEY}${endpoint.path}` : endpoint.path;
+      for (const method of endpoint.methods) this.add(`${method} ${path}`, rule);
     }
     for (const [key, rule] of Object.entries(ROUTE_RULES)) this.add(key, rule);
   }
@@ -35,9 +40,16 @@ export class PermissionTable {
     this.knownPaths.add(key.slice(key.indexOf(' ') + 1));
   }
 
-  /** The path a rule is keyed by: without `/api/2.0`, `<prefix>/ajax-api/2.0` or the static prefix. */
+  /**
+   * The path a rule is keyed by: without `/api/2.0`, `<prefix>/ajax-api/2.0` or the static prefix;
+   * `/api/3.0` and `<prefix>/ajax-api/3.0` routes keep a `/3.0` mark, because MLflow has RPCs of
+   * both versions on the same relative path (`POST /mlflow/traces`) that read different fields.
+   */
   keyPath(url: string): string {
     const ajax = `${this.staticPrefix}/ajax-api/2.0`;
+    const ajax3 = `${this.staticPrefix}/ajax-api/3.0`;
+    if (url.startsWith('/api/3.0/')) return V3_KEY + url.slice('/api/3.0'.length);
+    if (url.startsWith(`${ajax3}/`)) return V3_KEY + url.slice(ajax3.length);
     if (url.startsWith('/api/2.0/')) return url.slice('/api/2.0'.length);
     if (url === '/api/2.0') return '/';
     if (url.startsWith(`${ajax}/`)) return url.slice(ajax.length);

@@ -22,7 +22,11 @@ export type ExperimentSource =
   | { from: 'path_experiment' }
   | { from: 'path_run' }
   /** MLflow 3.x: the experiment of the logged model named by the `model_id` path parameter. */
-  | { from: 'path_logged_model' };
+  | { from: 'path_logged_model' }
+  /** MLflow 3.x: the experiment of the trace named by the `trace_id` / `request_id` path parameter. */
+  | { from: 'path_trace' }
+  /** MLflow 3.x startTraceV3: `trace.trace_info.trace_location.mlflow_experiment.experiment_id` of the body. */
+  | { from: 'trace_location' };
 
 export type Rule =
   /** No credentials needed. */
@@ -45,6 +49,7 @@ const byRun = (need: Capability, param: 'run_id' | 'run_uuid' = 'run_id'): Rule 
 const byRuns = (need: Capability, param: 'run_id' | 'run_ids'): Rule => byExperiment(need, { from: 'runs', param });
 const byModel = (need: Capability, source: 'name' | 'path_model' = 'name'): Rule => ({ kind: 'model', need, source });
 const byLoggedModel = (need: Capability): Rule => byExperiment(need, { from: 'path_logged_model' });
+const byTrace = (need: Capability): Rule => byExperiment(need, { from: 'path_trace' });
 const proxy = (need: Capability): Rule => byExperiment(need, { from: 'artifact_path' });
 
 /** Catalogue endpoints (tracking, registry, artifacts, ajax extras, UI artifact helpers) by name. */
@@ -89,6 +94,24 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   searchLoggedModels: AUTHENTICATED,
   logOutputs: byRun('update'),
   deleteExperimentTag: byExperiment('update'),
+  // MLflow 3.x traces and assessments: their experiment's permissions; a trace's spans go through
+  // the artifact proxy under `<experiment id>/traces/...`, checked like any artifact there
+  startTraceV3: byExperiment('update', { from: 'trace_location' }),
+  getTraceInfoV3: byTrace('read'),
+  // answers no trace data (spans live in artifact locations)
+  batchGetTraces: AUTHENTICATED,
+  searchTracesV3: AUTHENTICATED,
+  deleteTraces: byExperiment('delete'),
+  deleteTracesV3: byExperiment('delete'),
+  setTraceTag: byTrace('update'),
+  setTraceTagV3: byTrace('update'),
+  deleteTraceTag: byTrace('delete'),
+  deleteTraceTagV3: byTrace('delete'),
+  linkTracesToRun: byRun('update'),
+  createAssessment: byTrace('update'),
+  getAssessment: byTrace('read'),
+  updateAssessment: byTrace('update'),
+  deleteAssessment: byTrace('delete'),
   // registry
   createRegisteredModel: AUTHENTICATED,
   searchRegisteredModels: AUTHENTICATED,

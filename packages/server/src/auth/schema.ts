@@ -1,7 +1,7 @@
 /**
  * The auth database: MLflow 2.12.2's basic-auth tables (head `8606fa83a998`, spec §6.5) so an
  * existing MLflow auth database is adopted as is, plus Darwin's tables beside them (tokens,
- * sessions, audit). Created under the schema lock, so replicas may start together.
+ * sessions, audit, failed sign-ins). Created under the schema lock, so replicas may start together.
  *
  * One deliberate change on MySQL/MariaDB: MLflow names both foreign keys `fk_user_id`, which
  * InnoDB refuses (FK names are unique per schema), so MLflow's own migration stops half way
@@ -58,10 +58,14 @@ function darwinTables(dialect: DialectName, options: string): Record<string, str
     darwin_audit_log: [
       `CREATE TABLE darwin_audit_log (id ${t.id}, time ${t.bigint} NOT NULL, username VARCHAR(255), action VARCHAR(64) NOT NULL, target VARCHAR(1000), client VARCHAR(255), PRIMARY KEY (id))${options}`,
     ],
+    // failed sign-ins per `u:<username>` and `c:<client address>`, shared by replicas (./limiter.ts)
+    darwin_login_failures: [
+      `CREATE TABLE darwin_login_failures (subject VARCHAR(300) NOT NULL, failures INTEGER NOT NULL, reset_at ${t.bigint} NOT NULL, PRIMARY KEY (subject))${options}`,
+    ],
   };
 }
 
-const ALL_TABLES = ['users', 'experiment_permissions', 'registered_model_permissions', 'darwin_access_tokens', 'darwin_sessions', 'darwin_audit_log'];
+const ALL_TABLES = ['users', 'experiment_permissions', 'registered_model_permissions', 'darwin_access_tokens', 'darwin_sessions', 'darwin_audit_log', 'darwin_login_failures'];
 
 /** Creates whatever is missing and records MLflow's auth revision; never alters existing tables. */
 export async function ensureAuthSchema(database: Database): Promise<void> {

@@ -28,6 +28,7 @@ export interface AuthTables {
   };
   darwin_sessions: { id_hash: string; user_id: number; csrf_token: string; created_at: Big; expires_at: Big };
   darwin_audit_log: { id: Id; time: Big; username: string | null; action: string; target: string | null; client: string | null };
+  darwin_login_failures: { subject: string; failures: ColumnType<number | bigint | string, number, unknown>; reset_at: ColumnType<number | bigint | string, number, unknown> };
 }
 
 type AuthDb = Kysely<AuthTables>;

@@ -38,14 +38,25 @@ const HEAVY_READS = new Set(['search_runs', 'search_runs_all', 'metric_history_1
 /** Peak RSS of all server processes together. */
 export const RSS_TARGET_MB = 250;
 
+/** SQLite scenarios whose ratio target holds even when half the /health rate is reached. */
+const STRICT_ON_SQLITE = new Set([...HEAVY_READS, 'log_batch_500', 'get_run']);
+
 /**
  * Minimum speed-up over Python for a scenario, or undefined when none is set: health is the
  * HTTP ceiling, and the registry scenarios have no Python figure.
  */
 export function targetRatio(scenario: string, backend: TargetBackend): number | undefined {
   if (scenario === 'health' || !(scenario in PYTHON_RPS)) return undefined;
-  if (backend !== 'sqlite') return 5;
+  if (backend !== 'sqlite') return 10;
   return HEAVY_READS.has(scenario) ? 25 : 10;
+}
+
+/**
+ * Whether reaching half of the same server's `GET /health` rate also meets the scenario's
+ * target: on 2 shared cores the load generator caps cheap requests there, whatever Python does.
+ */
+export function halfHealthMeets(scenario: string, backend: TargetBackend): boolean {
+  return !(backend === 'sqlite' && STRICT_ON_SQLITE.has(scenario));
 }
 
 /** The target table implied by a backend store URI (the bench's default is SQLite). */

@@ -23,17 +23,10 @@ import type { ScenarioResult } from './runner.js';
 import { SCENARIOS } from './scenarios.js';
 import type { Fixtures, Need, Scenario } from './scenarios.js';
 import { Seeder } from './seed.js';
+import { runSoak, SOAK_SCENARIOS } from './soak.js';
 import { startServer } from './serverProcess.js';
-
-interface Target {
-  readonly url: string;
-  /** Every replica's URL (one unless --replicas). */
-  readonly urls: readonly string[];
-  /** Root of the server's process tree, when known. */
-  readonly pid: number | undefined;
-  readonly description: string;
-  readonly command: string | undefined;
-}
+import { oursFirst, resolveComparedTarget } from './compare.js';
+import type { CompareOptions, Target } from './compare.js';
 
 type Cleanup = () => Promise<void>;
 
@@ -78,16 +71,15 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
   const baseline = options.baselinePath ? loadBaseline(options.baselinePath) : PYTHON_RPS;
   const target = await resolveTarget(options, cleanups);
   const backend: TargetBackend = options.targets ?? backendOf(options.backendStoreUri);
-  const selected = options.scenarios.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
+  const names = options.soakSeconds !== undefined ? SOAK_SCENARIOS : options.scenarios;
+  const selected = names.map((name) => SCENARIOS.find((s) => s.name === name) as Scenario);
   console.log(header(options, target, backend));
-
-  const client = new HttpClient(target.urls, options.clients, await benchCredentials(options, target));
-  cleanups.push(async () => client.close());
-  const health = await client.get('/health').catch((e: Error) => e);
-  if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
-
-  const fixtures = await seed(client, options, selected);
-  const sampler = target.pid !== undefined && canSampleProcess(target.pid) ? new ProcessSampler(target.pid, DB_PROCESSES[backend]) : undefined;
+  const { client, fixtures, sampler } = await prepareSide(target, options, selected, backend, cleanups, await benchCredentials(options, target));
+  if (options.soakSeconds !== undefined) {
+    const settings = { seconds: options.soakSeconds, intervalSeconds: options.soakIntervalSeconds, clients: options.clients };
+    return runSoak(client, fixtures, settings, sampler);
+  }
+  if (options.compare) return compareBench(options, options.compare, { target, client, fixtures, sampler }, selected, backend, cleanups);
   const results: ScenarioResult[] = [];
   for (const scenario of selected) {
     if (options.quietWaitSeconds > 0 && !(await waitForQuietMachine(options.quietWaitSeconds))) {
@@ -106,6 +98,86 @@ async function bench(options: BenchOptions, cleanups: Cleanup[]): Promise<number
     const safeOptions = { ...options, backendStoreUri: options.backendStoreUri && redact(options.backendStoreUri) };
     const safeTarget = { ...target, command: target.command && redact(target.command) };
     const doc = { machine: machine(), target: safeTarget, backend, options: safeOptions, fixtures, baseline, results, summary };
+    fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
+    console.log(`Results written to ${options.jsonPath}`);
+  }
+  return summary.flagged.length > 0 ? 1 : 0;
+}
+
+/** A server under test: its client, the data seeded into it, and its process sampler. */
+interface Side {
+  readonly target: Target;
+  readonly client: HttpClient;
+  readonly fixtures: Fixtures;
+  readonly sampler: ProcessSampler | undefined;
+}
+
+async function prepareSide(
+  target: Target,
+  options: BenchOptions,
+  selected: readonly Scenario[],
+  backend: TargetBackend,
+  cleanups: Cleanup[],
+  credentials: string | undefined,
+): Promise<Side> {
+  const client = new HttpClient(target.urls, options.clients, credentials);
+  cleanups.push(async () => client.close());
+  const health = await client.get('/health').catch((e: Error) => e);
+  if (health instanceof Error || health.status !== 200) throw new Error(`${target.url}/health does not answer 200; is the server running?`);
+  const fixtures = await seed(client, options, selected);
+  const sampler = target.pids.length > 0 && target.pids.every(canSampleProcess) ? new ProcessSampler(target.pids, DB_PROCESSES[backend]) : undefined;
+  return { target, client, fixtures, sampler };
+}
+
+/**
+ * --compare: the second server is seeded with the same data and every scenario runs on both,
+ * alternating which goes first; ratios are ours over theirs, measured minutes apart.
+ */
+async function compareBench(
+  options: BenchOptions,
+  compare: CompareOptions,
+  ours: Side,
+  selected: readonly Scenario[],
+  backend: TargetBackend,
+  cleanups: Cleanup[],
+): Promise<number> {
+  const other = await resolveComparedTarget(compare, options.backendStoreUri, cleanups);
+  console.log(`Compared with ${other.description}${other.command ? `\n  started as: ${redact(other.command)}` : ''}`);
+  const theirs = await prepareSide(other, options, selected, backend, cleanups, undefined);
+  const ourResults: ScenarioResult[] = [];
+  const theirResults: ScenarioResult[] = [];
+  for (const [i, scenario] of selected.entries()) {
+    const order = oursFirst(i) ? [ours, theirs] : [theirs, ours];
+    for (const side of order) {
+      if (options.quietWaitSeconds > 0 && !(await waitForQuietMachine(options.quietWaitSeconds))) {
+        console.log(`  (the machine is still busy after ${options.quietWaitSeconds} s; running ${scenario.name} anyway)`);
+      }
+      const result = await runScenario(scenario.name, scenario.build(side.fixtures), side.client, options, side.sampler);
+      console.log(`${side === ours ? 'ours  ' : 'theirs'} ${progressLine(result)}`);
+      (side === ours ? ourResults : theirResults).push(result);
+    }
+  }
+  const theirRps = Object.fromEntries(theirResults.filter((r) => r.status !== 'unavailable').map((r) => [r.name, r.rps]));
+  const healthRps = ourResults.find((r) => r.name === 'health' && r.status === 'ok')?.rps;
+  const summary = summarize(ourResults, backend, theirRps, healthRps);
+  const theirSummary = summarize(theirResults, backend, {});
+  console.log(`\n${other.description}:\n${formatTable(theirResults, theirSummary, 'baseline req/s')}\n\n${formatSummary(theirSummary, theirResults, false)}`);
+  console.log(`\n${ours.target.description}, ratios to ${compare.label} measured side by side:`);
+  console.log(`${formatTable(ourResults, summary, `${compare.label} req/s`)}\n\n${formatSummary(summary, ourResults)}`);
+  if (options.jsonPath) {
+    const safeOptions = { ...options, backendStoreUri: options.backendStoreUri && redact(options.backendStoreUri) };
+    const safe = (t: Target) => ({ ...t, command: t.command && redact(t.command) });
+    const doc = {
+      machine: machine(),
+      target: safe(ours.target),
+      backend,
+      options: safeOptions,
+      fixtures: ours.fixtures,
+      baseline: theirRps,
+      results: ourResults,
+      summary,
+      compared: { label: compare.label, target: safe(other), results: theirResults, summary: theirSummary },
+    };
     fs.writeFileSync(options.jsonPath, `${JSON.stringify(doc, null, 2)}\n`);
     console.log(`Results written to ${options.jsonPath}`);
   }
@@ -131,7 +203,7 @@ async function benchCredentials(options: BenchOptions, target: Target): Promise<
 
 async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promise<Target> {
   if (options.url !== undefined) {
-    return { url: options.url, urls: [options.url], pid: options.serverPid, description: `server at ${options.url}`, command: undefined };
+    return { url: options.url, urls: [options.url], pids: options.serverPid === undefined ? [] : [options.serverPid], description: `server at ${options.url}`, command: undefined };
   }
   const backend = await prepareBackend(options.backendStoreUri);
   cleanups.push(() => backend.cleanup());
@@ -156,8 +228,8 @@ async function resolveTarget(options: BenchOptions, cleanups: Cleanup[]): Promis
   return {
     url: first.url,
     urls: servers.map((s) => s.url),
-    // RSS and CPU are sampled for one process tree: with replicas there is no single one
-    pid: servers.length === 1 ? first.pid : undefined,
+    // with replicas, RSS and CPU are the sums over every replica's process tree
+    pids: servers.map((s) => s.pid),
     description: `Darwin MLflow (${replicas}pid ${servers.map((s) => s.pid).join(', ')}, ${workers} worker${workers > 1 ? 's' : ''} each) on ${backend.label}`,
     command: first.command,
   };
@@ -200,7 +272,9 @@ function header(options: BenchOptions, target: Target, backend: TargetBackend): 
   return [
     `Darwin MLflow bench — ${target.description}`,
     `  machine: ${m.cpus} × ${m.cpuModel}, ${m.memoryMb} MB RAM, Node ${m.node}`,
-    `  load: ${options.clients} clients, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up; targets for ${backend}`,
+    options.soakSeconds !== undefined
+      ? `  load: ${options.clients} clients, soak of ${options.soakSeconds} s`
+      : `  load: ${options.clients} clients, ${options.durationSeconds} s per scenario after ${options.warmupSeconds} s warm-up; targets for ${backend}`,
   ].join('\n');
 }
 

@@ -6,6 +6,8 @@ import { parseFlags } from '../config/flags.js';
 import type { FlagSpec } from '../config/flags.js';
 import { SCENARIO_NAMES } from './scenarios.js';
 import type { TargetBackend } from './baseline.js';
+import { parseDuration } from './soak.js';
+import type { CompareOptions } from './compare.js';
 
 export interface BenchOptions {
   /** An already running server; when absent the bench starts one from dist/. */
@@ -35,6 +37,11 @@ export interface BenchOptions {
   readonly registry: boolean;
   /** Start the server with users and permissions on; the load runs as a non-admin user. */
   readonly auth: boolean;
+  /** A sustained mixed load for this many seconds instead of the scenarios (./soak.ts). */
+  readonly soakSeconds: number | undefined;
+  readonly soakIntervalSeconds: number;
+  /** A second server benched side by side (--compare-url / --compare-command), or undefined. */
+  readonly compare: CompareOptions | undefined;
   readonly help: boolean;
 }
 
@@ -58,9 +65,23 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-registry                skip the model-registry seeding and scenarios
   --auth                       start the server with --app-name basic-auth; every request then
                                carries a non-admin user's Basic credentials (not with --url)
+  --soak DURATION              instead of the scenarios, a mixed load (writes, run creation, reads)
+                               for DURATION (30m, 90s, 1h); prints req/s, errors, p50/p99, RSS and
+                               CPU per interval, then looks for every acknowledged write
+  --soak-interval S            seconds per printed soak line (default 60)
   --json FILE                  also write the results as JSON
   --baseline FILE              compare with an earlier run's --json file (e.g. Python MLflow benched
                                here with --url) instead of the fixed Python MLflow 2.12.2 figures
+
+  Side by side (same seed and load, scenarios alternating between the two servers):
+  --compare-url http://HOST:PORT   a running second server, e.g. Python MLflow
+  --compare-pid PID            with --compare-url: sample the RSS of PID and its children
+  --compare-command "CMD"      start the second server from this shell command on a fresh backend
+                               of the same kind as ours; {port}, {backend_store_uri} and
+                               {artifact_root} are replaced, e.g. "python3 -m mlflow server
+                               --backend-store-uri {backend_store_uri} --default-artifact-root
+                               {artifact_root} --host 127.0.0.1 --port {port}"
+  --compare-label NAME         the second server's name in the report (default: Python MLflow)
 
 Scenarios: ${SCENARIO_NAMES.join(', ')}
 `;
@@ -80,8 +101,14 @@ const SPECS: readonly FlagSpec[] = [
   { name: 'targets', kind: 'string' },
   { name: 'registry', kind: 'boolean', negatable: true },
   { name: 'auth', kind: 'boolean' },
+  { name: 'soak', kind: 'string' },
+  { name: 'soak-interval', kind: 'string' },
   { name: 'json', kind: 'string' },
   { name: 'baseline', kind: 'string' },
+  { name: 'compare-url', kind: 'string' },
+  { name: 'compare-pid', kind: 'string' },
+  { name: 'compare-command', kind: 'string' },
+  { name: 'compare-label', kind: 'string' },
   { name: 'help', short: 'h', kind: 'boolean' },
 ];
 
@@ -118,7 +145,13 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   if (url !== undefined && values.get('auth') === true) problems.push('--auth starts the server with users and permissions on; it cannot be combined with --url');
   const serverPid = num('server-pid', undefined, 1, true);
   if (serverPid !== undefined && url === undefined) problems.push('--server-pid only applies with --url');
+  const compare = parseCompare(str, num('compare-pid', undefined, 1, true), problems);
+  if (compare !== undefined && (url !== undefined || values.has('baseline'))) problems.push('--compare-url/--compare-command bench our own started server; they cannot be combined with --url or --baseline');
   const scenarios = parseScenarios(str('scenarios'), problems);
+  const soakRaw = str('soak');
+  const soakSeconds = soakRaw === undefined ? undefined : parseDuration(soakRaw);
+  if (soakRaw !== undefined && soakSeconds === undefined) problems.push(`--soak must be a duration like 30m, 90s or 1h, got '${soakRaw}'`);
+  if (soakRaw !== undefined && values.has('scenarios')) problems.push('--soak runs its own mix; it cannot be combined with --scenarios');
   const targets = parseTargets(str('targets'), problems);
   const options: BenchOptions = {
     url,
@@ -137,6 +170,9 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     targets,
     registry: values.get('registry') !== false,
     auth: values.get('auth') === true,
+    soakSeconds,
+    soakIntervalSeconds: num('soak-interval', 60, 1, false) as number,
+    compare,
     help: values.get('help') === true,
   };
   if (problems.length > 0 && !options.help) throw new OptionsError(problems);
@@ -160,4 +196,19 @@ function parseTargets(raw: string | undefined, problems: string[]): TargetBacken
   if (raw === 'sqlite' || raw === 'mysql' || raw === 'postgresql') return raw;
   problems.push(`--targets must be sqlite, mysql or postgresql, got '${raw}'`);
   return undefined;
+}
+
+function parseCompare(str: (name: string) => string | undefined, pid: number | undefined, problems: string[]): CompareOptions | undefined {
+  const url = str('compare-url')?.replace(/\/+$/, '');
+  const command = str('compare-command');
+  const label = str('compare-label') ?? 'Python MLflow';
+  if (url === undefined && command === undefined) {
+    if (pid !== undefined || str('compare-label') !== undefined) problems.push('--compare-pid and --compare-label need --compare-url or --compare-command');
+    return undefined;
+  }
+  if (url !== undefined && command !== undefined) problems.push('give either --compare-url or --compare-command, not both');
+  if (url !== undefined && !/^http:\/\/[^/]+$/.test(url)) problems.push(`--compare-url must look like http://host:port, got '${url}'`);
+  if (command !== undefined && !command.includes('{port}')) problems.push('--compare-command must contain {port}: the bench picks a free port for it');
+  if (pid !== undefined && url === undefined) problems.push('--compare-pid only applies with --compare-url');
+  return { url, pid, command, label };
 }

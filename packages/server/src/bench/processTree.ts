@@ -27,22 +27,27 @@ export class ProcessSampler {
   private peak = 0;
   private count = 0;
   private cpuAtStart = 0;
-  private dbCpuAtStart = 0;
+  private dbCpuAtStart = new Map<number, number>();
 
   /**
    * `dbProcessNames`: command names of the database server (mariadbd, postgres): it works for
    * the server under test, so its CPU is reported apart instead of counting as other load.
    */
+  /** `rootPids`: one process tree per server (several with --replicas), summed. */
   constructor(
-    private readonly rootPid: number,
+    rootPids: number | readonly number[],
     private readonly dbProcessNames: ReadonlySet<string> = new Set(),
-  ) {}
+  ) {
+    this.rootPids = typeof rootPids === 'number' ? [rootPids] : rootPids;
+  }
+
+  private readonly rootPids: readonly number[];
 
   start(): void {
     this.sum = 0;
     this.peak = 0;
     this.count = 0;
-    this.cpuAtStart = treeCpuTicks(this.rootPid);
+    this.cpuAtStart = this.cpuTicks();
     this.dbCpuAtStart = namedCpuTicks(this.dbProcessNames);
     this.sample();
     this.timer = setInterval(() => this.sample(), SAMPLE_INTERVAL_MS);
@@ -55,14 +60,20 @@ export class ProcessSampler {
     this.timer = undefined;
     this.sample();
     if (this.count === 0) return undefined;
-    const cpuSeconds = (treeCpuTicks(this.rootPid) - this.cpuAtStart) / TICKS_PER_SECOND;
-    const dbCpuSeconds = this.dbProcessNames.size > 0 ? (namedCpuTicks(this.dbProcessNames) - this.dbCpuAtStart) / TICKS_PER_SECOND : undefined;
+    const cpuSeconds = (this.cpuTicks() - this.cpuAtStart) / TICKS_PER_SECOND;
+    const dbCpuSeconds = this.dbProcessNames.size > 0 ? ticksSince(this.dbCpuAtStart, namedCpuTicks(this.dbProcessNames)) / TICKS_PER_SECOND : undefined;
     return { peakMb: this.peak / 1024, avgMb: this.sum / this.count / 1024, samples: this.count, cpuSeconds, dbCpuSeconds };
   }
 
+  private cpuTicks(): number {
+    return this.rootPids.reduce((sum, pid) => sum + treeCpuTicks(pid), 0);
+  }
+
   private sample(): void {
-    const kb = treeRssKb(this.rootPid);
-    if (kb === undefined) return;
+    const each = this.rootPids.map(treeRssKb);
+    // a server that exited: no sample rather than a smaller sum
+    if (each.some((kb) => kb === undefined)) return;
+    const kb = (each as number[]).reduce((a, b) => a + b, 0);
     this.sum += kb;
     this.count++;
     if (kb > this.peak) this.peak = kb;
@@ -85,15 +96,26 @@ function treeCpuTicks(pid: number): number {
   return total;
 }
 
-/** utime + stime of every process whose command name is in `names`. */
-function namedCpuTicks(names: ReadonlySet<string>): number {
-  if (names.size === 0) return 0;
-  let total = 0;
+/** utime + stime per pid of every process whose command name is in `names`. */
+function namedCpuTicks(names: ReadonlySet<string>): Map<number, number> {
+  const ticks = new Map<number, number>();
+  if (names.size === 0) return ticks;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = cpuTicks(Number(entry));
-    if (stat && names.has(stat.name)) total += stat.ticks;
+    if (stat && names.has(stat.name)) ticks.set(Number(entry), stat.ticks);
   }
+  return ticks;
+}
+
+/**
+ * CPU ticks used between two readings, per process: PostgreSQL runs one process per session, and
+ * one that exits in between takes its ticks with it, so totals subtracted could go negative.
+ * A process that exited counts nothing (an undercount); one that started counts all it used.
+ */
+function ticksSince(before: ReadonlyMap<number, number>, now: ReadonlyMap<number, number>): number {
+  let total = 0;
+  for (const [pid, ticks] of now) total += Math.max(0, ticks - (before.get(pid) ?? 0));
   return total;
 }
 

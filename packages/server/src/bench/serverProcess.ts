@@ -79,7 +79,7 @@ export async function startServer(settings: ServerSettings): Promise<StartedServ
 }
 
 /** A port the OS just handed out and released; the tiny race is acceptable on loopback. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.once('error', reject);

@@ -6,7 +6,8 @@
  *   one at 2.12.2's head; the generation found decides which routes answer;
  * - any other revision is refused with the message naming `darwin-mlflow db upgrade`;
  * - with no experiment at all it inserts the Default experiment, id 0.
- * Every step holds the schema lock (./schema/lock.ts), so replicas may start together.
+ * Every step holds the schema lock (./schema/lock.ts), so replicas may start together; on
+ * MySQL even the startup check does (see canReadOutsideLock).
  */
 import { sql } from 'kysely';
 import type { Database } from './database.js';
@@ -38,9 +39,11 @@ export interface EnsureSchemaOptions {
 
 /** The startup check: initialise if needed, then require one of the two heads. */
 export async function ensureSchema(database: Database, options: EnsureSchemaOptions = {}): Promise<SchemaGeneration> {
-  const state = await inspectSchema(database.db, database.dialect);
-  // Fast path for every start after the first: nothing to lock for.
-  if (state.complete && isServedHead(state.revision)) return (database.generation = generationOf(state.revision));
+  if (canReadOutsideLock(database.dialect)) {
+    const state = await inspectSchema(database.db, database.dialect);
+    // Fast path for every start after the first: nothing to lock for.
+    if (state.complete && isServedHead(state.revision)) return (database.generation = generationOf(state.revision));
+  }
   const revision = await withSchemaLock(
     database,
     async (db) => {
@@ -54,6 +57,18 @@ export async function ensureSchema(database: Database, options: EnsureSchemaOpti
   );
   if (!isServedHead(revision)) throw outOfDateError(revision);
   return (database.generation = generationOf(revision));
+}
+
+/**
+ * Whether a schema read without the lock shows only finished migrations. PostgreSQL and SQLite
+ * migrate in one transaction, so a reader sees the revision before or after it. MySQL/MariaDB
+ * commit each step's DDL and revision row as they go: a replica starting while another migrates
+ * an older database to 3.x's head can find 2.12.2's head on the way (a served head, with all its
+ * tables), take it as final, and be refused moments later when the revision has moved on
+ * (770bee3ae1dd, say) — or serve the wrong generation. There the check waits for the lock.
+ */
+function canReadOutsideLock(dialect: DialectName): boolean {
+  return dialect !== 'mysql';
 }
 
 /** The generation of a database a primary process already initialised (workers). */

@@ -188,6 +188,53 @@ export interface LoggedModelTagsTable {
   tag_value: string;
 }
 
+/** MLflow 3.x tracing: one row per trace (`request_id` is the trace id). */
+export interface TraceInfoTable {
+  request_id: string;
+  experiment_id: IntColumn;
+  timestamp_ms: IntColumn;
+  execution_time_ms: IntColumn | null;
+  status: string;
+  client_request_id: string | null;
+  request_preview: string | null;
+  response_preview: string | null;
+}
+
+export interface TraceKeyValueTable {
+  key: string;
+  value: string | null;
+  request_id: string;
+}
+
+export interface AssessmentsTable {
+  assessment_id: string;
+  trace_id: string;
+  name: string;
+  assessment_type: string;
+  value: string;
+  error: string | null;
+  created_timestamp: IntColumn;
+  last_updated_timestamp: IntColumn;
+  source_type: string;
+  source_id: string | null;
+  run_id: string | null;
+  span_id: string | null;
+  rationale: string | null;
+  overrides: string | null;
+  /** BOOLEAN on PostgreSQL; an integer 0/1 on SQLite and MySQL. */
+  valid: ColumnType<boolean | number, boolean | number, boolean | number>;
+  assessment_metadata: string | null;
+}
+
+export interface EntityAssociationsTable {
+  association_id: string;
+  source_type: string;
+  source_id: string;
+  destination_type: string;
+  destination_id: string;
+  created_time: IntColumn | null;
+}
+
 export interface AlembicVersionTable {
   version_num: string;
 }
@@ -213,4 +260,9 @@ export interface Tables {
   logged_model_metrics: LoggedModelMetricsTable;
   logged_model_params: LoggedModelParamsTable;
   logged_model_tags: LoggedModelTagsTable;
+  trace_info: TraceInfoTable;
+  trace_tags: TraceKeyValueTable;
+  trace_request_metadata: TraceKeyValueTable;
+  assessments: AssessmentsTable;
+  entity_associations: EntityAssociationsTable;
 }

@@ -98,6 +98,8 @@ function decodeValue(type: FieldType, raw: unknown, path: string, failures: Pars
       return typeof raw === 'string' ? raw : fail(failures, path, raw);
     case 'bool':
       return typeof raw === 'boolean' ? raw : fail(failures, path, raw);
+    case 'json':
+      return raw;
     case 'double':
       return toDouble(raw) ?? fail(failures, path, raw);
     case 'int64':

@@ -40,8 +40,9 @@ export interface MountOptions {
 
 const ALL_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-export function familyPrefix(family: 'api' | 'ajax', staticPrefix: string): string {
-  return family === 'api' ? '/api/2.0' : `${staticPrefix}/ajax-api/2.0`;
+/** `/api/<version>.0` or `<static-prefix>/ajax-api/<version>.0` (MLflow's `_get_paths`). */
+export function familyPrefix(family: 'api' | 'ajax', staticPrefix: string, apiVersion: 2 | 3 = 2): string {
+  return family === 'api' ? `/api/${apiVersion}.0` : `${staticPrefix}/ajax-api/${apiVersion}.0`;
 }
 
 export function mountEndpoints(
@@ -58,7 +59,7 @@ export function mountEndpoints(
     const endpoint: Endpoint = generation === '3.x' && declared.v3 ? { ...declared, ...declared.v3 } : declared;
     const unavailable = declared.since === '3.x' && generation !== '3.x';
     for (const family of endpoint.families) {
-      const url = familyPrefix(family, options.staticPrefix) + endpoint.path;
+      const url = familyPrefix(family, options.staticPrefix, endpoint.apiVersion) + endpoint.path;
       const methods = methodsByUrl.get(url) ?? new Set<HttpMethod>();
       methodsByUrl.set(url, methods);
       for (const method of endpoint.methods) {
@@ -132,7 +133,23 @@ export function readRaw(endpoint: Endpoint, request: FastifyRequest): RawRequest
     return withPathParams({ values }, request);
   }
   if (request.method === 'POST' || request.method === 'PUT') checkJsonContentType(request);
-  return withPathParams(parseBody(request.body), request);
+  return withPathParams(requestBody(request), request);
+}
+
+const parsedBodies = new WeakMap<FastifyRequest, RawRequest>();
+
+/**
+ * parseBody of the request's body, parsed once per request: the permission check reads the same
+ * values the handler decodes (a 500-metric log-batch is not parsed twice). Callers must not
+ * mutate the values.
+ */
+export function requestBody(request: FastifyRequest): RawRequest {
+  let raw = parsedBodies.get(request);
+  if (raw === undefined) {
+    raw = parseBody(request.body);
+    parsedBodies.set(request, raw);
+  }
+  return raw;
 }
 
 /** `{model_id}`-style path segments are fields of the message too (MLflow's route arguments win). */

@@ -8,7 +8,7 @@
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { sendDownload } from '../artifacts/routes/common.js';
+import { sendRangedDownload } from '../artifacts/routes/common.js';
 import { requestAuth, experimentVisibility, modelVisibility } from '../auth/requestAuth.js';
 import type { Principal } from '../auth/credentials.js';
 import type { AuthService } from '../auth/service.js';
@@ -270,7 +270,7 @@ export function v1Routes(ctx: AppContext): V1Route[] {
       handler: async (request, reply) => {
         const path = query(request).path;
         if (!path) throw MlflowError.invalidParameter("'path' is required.");
-        return sendDownload(reply, await ctx.artifacts.openRunArtifact(param(request, 'run_id'), path));
+        return sendRangedDownload(request, reply, (range) => ctx.artifacts.openRunArtifact(param(request, 'run_id'), path, range));
       },
     },
     {

@@ -63,6 +63,28 @@ async function freshRun(s: AuthTestServer, fx: Fixture, deleted = false): Promis
   return run.info.run_id;
 }
 
+/** A trace (MLflow 3.x) in the shared experiment, optionally with an assessment. */
+async function freshTrace(s: AuthTestServer, fx: Fixture, withAssessment = false): Promise<Record<string, string>> {
+  const traceId = `tr-${unique('t').replace(/[^a-z0-9]/g, '')}`.slice(0, 40);
+  await s.admin('POST', '/api/3.0/mlflow/traces', { trace: { trace_info: traceInfo(fx, traceId) } });
+  if (!withAssessment) return { trace_id: traceId, request_id: traceId };
+  const { assessment } = await s.admin('POST', `/api/3.0/mlflow/traces/${traceId}/assessments`, {
+    assessment: { assessment_name: 'q', source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: true } },
+  });
+  return { trace_id: traceId, request_id: traceId, assessment_id: assessment.assessment_id };
+}
+
+function traceInfo(fx: Fixture, traceId: string) {
+  return {
+    trace_id: traceId,
+    trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: fx.exp } },
+    request_time: '2026-01-01T00:00:00.000Z',
+    execution_duration: '0.5s',
+    state: 'OK',
+    tags: { 'mlflow.traceName': 'matrix' },
+  };
+}
+
 async function freshModel(s: AuthTestServer, fx: Fixture, withVersion = false): Promise<string> {
   const name = unique('model');
   await s.admin('POST', '/api/2.0/mlflow/registered-models/create', { name });
@@ -131,6 +153,27 @@ const SAMPLES: Record<string, Build> = {
   'POST /mlflow/logged-models/:model_id/params': async (s, fx) => ({ params: await freshLoggedModel(s, fx), json: { params: [{ key: unique('p'), value: 'v' }] } }),
   'GET /mlflow/logged-models/:model_id/artifacts/directories': async (s, fx) => ({ params: await freshLoggedModel(s, fx) }),
   'GET /mlflow/logged-models/:model_id/artifacts/files': async (s, fx) => ({ params: await freshLoggedModel(s, fx), query: { artifact_file_path: 'MLmodel' } }),
+  'POST /3.0/mlflow/traces': (_s, fx) => ({ json: { trace: { trace_info: traceInfo(fx, `tr-${unique('s').replace(/[^a-z0-9]/g, '')}`.slice(0, 40)) } } }),
+  'GET /3.0/mlflow/traces/:trace_id': async (s, fx) => ({ params: await freshTrace(s, fx) }),
+  'GET /3.0/mlflow/traces/batchGet': async (s, fx) => ({ query: { trace_ids: (await freshTrace(s, fx)).trace_id ?? '' } }),
+  'POST /3.0/mlflow/traces/search': (_s, fx) => ({ json: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: fx.exp } }] } }),
+  'POST /mlflow/traces/delete-traces': async (s, fx) => ({ json: { experiment_id: fx.exp, request_ids: [(await freshTrace(s, fx)).trace_id] } }),
+  'POST /3.0/mlflow/traces/delete-traces': async (s, fx) => ({ json: { experiment_id: fx.exp, request_ids: [(await freshTrace(s, fx)).trace_id] } }),
+  'PATCH /mlflow/traces/:request_id/tags': async (s, fx) => ({ params: await freshTrace(s, fx), json: { key: 'k', value: 'v' } }),
+  'PATCH /3.0/mlflow/traces/:trace_id/tags': async (s, fx) => ({ params: await freshTrace(s, fx), json: { key: 'k', value: 'v' } }),
+  'DELETE /mlflow/traces/:request_id/tags': async (s, fx) => ({ params: await freshTrace(s, fx), json: { key: 'mlflow.traceName' } }),
+  'DELETE /3.0/mlflow/traces/:trace_id/tags': async (s, fx) => ({ params: await freshTrace(s, fx), json: { key: 'mlflow.traceName' } }),
+  'POST /mlflow/traces/link-to-run': async (s, fx) => ({ json: { trace_ids: [(await freshTrace(s, fx)).trace_id], run_id: fx.run } }),
+  'POST /3.0/mlflow/traces/:trace_id/assessments': async (s, fx) => ({
+    params: await freshTrace(s, fx),
+    json: { assessment: { assessment_name: 'q', source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: 1 } } },
+  }),
+  'GET /3.0/mlflow/traces/:trace_id/assessments/:assessment_id': async (s, fx) => ({ params: await freshTrace(s, fx, true) }),
+  'PATCH /3.0/mlflow/traces/:trace_id/assessments/:assessment_id': async (s, fx) => ({
+    params: await freshTrace(s, fx, true),
+    json: { assessment: { rationale: 'r' }, update_mask: 'rationale' },
+  }),
+  'DELETE /3.0/mlflow/traces/:trace_id/assessments/:assessment_id': async (s, fx) => ({ params: await freshTrace(s, fx, true), json: {} }),
   'POST /mlflow/registered-models/create': () => ({ json: { name: unique('rm') } }),
   'GET /mlflow/registered-models/search': () => ({ query: { max_results: '10' } }),
   'GET /mlflow/model-versions/search': () => ({ query: { max_results: '10' } }),

@@ -1,7 +1,7 @@
 /**
  * Two server processes' worth of apps on one tracking and one auth database: a changed password,
  * a revoked token and a revoked permission made on one take effect on the other within the 2 s
- * that credentials and grants may be cached.
+ * that credentials and grants may be cached; failed sign-ins count against one budget across them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
@@ -49,5 +49,17 @@ describe.each(testDialects())('changes reach every replica within 2 s on $dialec
     expect(await onB(getExp, basic({ username: 'frank', password: 'new-pw-2' }))).toBe(200);
     expect(await onB(getExp, `Bearer ${token.token}`)).toBe(401);
     expect(await onB(getExp, basic(grace))).toBe(403);
+  }, 30_000);
+
+  it('failed sign-ins on either replica count against one budget', async () => {
+    await a.createUser('mallory-target', 'right-pw-1');
+    const guess = (i: number) => basic({ username: 'mallory-target', password: `guess-${i}` });
+    const onA = async (authorization: string) => (await a.app.inject({ url: '/api/2.0/mlflow/experiments/get?experiment_id=0', headers: { authorization } })).statusCode;
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(i % 2 === 0 ? await onA(guess(i)) : await onB('/api/2.0/mlflow/experiments/get?experiment_id=0', guess(i)));
+    expect(statuses).toEqual(Array(10).fill(401));
+    // ten failures in all, five per replica: both now refuse even the right password
+    expect(await onA(basic({ username: 'mallory-target', password: 'right-pw-1' }))).toBe(429);
+    expect(await onB('/api/2.0/mlflow/experiments/get?experiment_id=0', basic({ username: 'mallory-target', password: 'right-pw-1' }))).toBe(429);
   }, 30_000);
 });

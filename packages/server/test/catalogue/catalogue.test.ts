@@ -57,9 +57,10 @@ describe('mounting', () => {
   });
   afterAll(async () => server?.close());
 
-  it('serves every proto endpoint under /api/2.0 and /ajax-api/2.0 (never a 404)', async () => {
+  it('serves every proto endpoint under /api/<version>.0 and /ajax-api/<version>.0 (never a 404)', async () => {
     for (const endpoint of ENDPOINTS) {
-      for (const prefix of ['/api/2.0', '/ajax-api/2.0']) {
+      const version = endpoint.apiVersion ?? 2;
+      for (const prefix of [`/api/${version}.0`, `/ajax-api/${version}.0`]) {
         const method = endpoint.methods[0] as 'GET';
         const res = await server.app.inject({ method, url: prefix + endpoint.path, headers: { 'content-type': 'application/json' }, payload: method === 'GET' ? undefined : '{}' });
         const unrouted = res.statusCode === 404 && JSON.parse(res.body).error_code === 'ENDPOINT_NOT_FOUND';

@@ -14,6 +14,7 @@ import { ensureDefaultExperiment, ensureSchema } from '../../src/db/migrate.js';
 import { loadServerConfig } from '../../src/config/serverConfig.js';
 import type { SessionMeta } from './corpus.js';
 import type { NewDbSchema } from '../../src/config/serverConfig.js';
+import type { TestDatabase, TestDialect } from '../support/databases.js';
 
 export const AUTH_APP = 'mlflow.server.auth:create_app';
 
@@ -75,7 +76,11 @@ export function backendUri(recorded: string, tmp: string, cwd: string): string {
   return `sqlite:///${path.resolve('/', filled.replace(/^sqlite:\/+/, ''))}`;
 }
 
-export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2'): Promise<RunningServer> {
+/**
+ * `backend`: run the tracking store on a fresh database of that dialect (MariaDB, PostgreSQL)
+ * instead of the recorded SQLite file; the auth database stays the packaged SQLite file.
+ */
+export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2', backend?: TestDialect): Promise<RunningServer> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-conformance-'));
   // Separate folders so a path under the working directory is never mistaken for one under {TMP}.
   const tmp = path.join(root, 'tmp');
@@ -84,12 +89,19 @@ export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2'):
   fs.mkdirSync(cwd);
   const plan = launchPlan(meta, tmp, cwd, schema);
   let app: FastifyInstance | undefined;
+  let database: TestDatabase | undefined;
   try {
-    if (schema === '3.x' && meta.app !== AUTH_APP) await seedMlflow3Database(backendUri(meta.backend_uri, tmp, cwd), tmp);
+    if (backend && backend.dialect !== 'sqlite') {
+      database = await backend.create('replay');
+      plan.argv[plan.argv.indexOf('--backend-store-uri') + 1] = database.uri;
+    }
+    const uri = plan.argv[plan.argv.indexOf('--backend-store-uri') + 1] as string;
+    if (schema === '3.x' && meta.app !== AUTH_APP) await seedMlflow3Database(uri, tmp);
     app = await buildApp(loadServerConfig(plan.argv, plan.env, cwd), { log: () => undefined });
     await app.listen({ host: '127.0.0.1', port: 0 });
   } catch (err) {
     await app?.close();
+    await database?.drop();
     fs.rmSync(root, { recursive: true, force: true });
     throw err;
   }
@@ -103,6 +115,7 @@ export async function launch(meta: SessionMeta, schema: NewDbSchema = '2.12.2'):
     auth: meta.app === AUTH_APP,
     async close() {
       await started.close();
+      await database?.drop();
       fs.rmSync(root, { recursive: true, force: true });
     },
   };

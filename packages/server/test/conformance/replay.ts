@@ -16,6 +16,7 @@ import { isRawNumber } from './jsonText.js';
 import { launch } from './launch.js';
 import type { RunningServer } from './launch.js';
 import type { NewDbSchema } from '../../src/config/serverConfig.js';
+import type { TestDialect } from '../support/databases.js';
 import { rewriteRequest } from './requestRewrite.js';
 import { writeClientFiles } from './clientWrites.js';
 import { basicAuth, send } from './send.js';
@@ -46,13 +47,18 @@ export interface FileResult {
 const MAX_KEPT = 20;
 
 /** `schema`: the head our fresh databases get, that of the MLflow which recorded the corpus. */
-export async function replayFile(file: CorpusFile, differences: readonly DeliberateDifference[], schema: NewDbSchema = '2.12.2'): Promise<FileResult> {
+export async function replayFile(
+  file: CorpusFile,
+  differences: readonly DeliberateDifference[],
+  schema: NewDbSchema = '2.12.2',
+  backend?: TestDialect,
+): Promise<FileResult> {
   const tally: Tally = { passed: 0, accepted: [], firstMismatch: undefined, mismatches: [] };
   const result = (error?: string): FileResult => ({ name: file.name, total: exchangeCount(file), ...tally, ...(error ? { error } : {}) });
   for (const session of file.sessions) {
     let server: RunningServer;
     try {
-      server = await launch(session.meta, schema);
+      server = await launch(session.meta, schema, backend);
     } catch (err) {
       return result(`server did not start: ${String(err)}`);
     }
@@ -189,6 +195,10 @@ const SENDERS: Readonly<Record<string, ReadonlyArray<readonly [fromExchange: num
   server_auth_test_auth__test_search_registered_models: [[1, 'admin'], [3, 1], [24, 2], [25, 1], [28, 2]],
   // user1 creates, reads the permission of, re-creates and deletes its model; the admin checks the grant is gone
   server_auth_test_auth__test_create_and_delete_registered_model: [[1, 'admin'], [2, 1], [6, 'admin'], [7, 1]],
+  // MLflow 3.x: user1 creates and edits a logged model, user2 (READ by default) reads and is refused writes
+  server_auth_test_auth__test_logged_model: [[1, 'admin'], [3, 1], [10, 2]],
+  // MLflow 3.x: user1 creates 10 experiments with a model each (granting user2 READ on 6), both search, then paged
+  server_auth_test_auth__test_search_logged_models: [[1, 'admin'], [3, 1], [37, 2]],
 };
 
 class Credentials {

@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from '../../src/db/database.js';
 import { HEAD_2X_REVISION, HEAD_REVISION, ensureDefaultExperiment, ensureSchema, readSchemaGeneration } from '../../src/db/migrate.js';
 import { listTables } from '../../src/db/schema/catalog.js';
+import type { AnyDb } from '../../src/db/schema/catalog.js';
+import { withSchemaLock } from '../../src/db/schema/lock.js';
+import { runUpgrade } from '../../src/db/schema/upgrade.js';
 import { MLFLOW_2X_TABLES, MLFLOW_TABLES } from '../../src/db/schema/revisions.js';
+import type { SchemaGeneration } from '../../src/db/schema/revisions.js';
 import { dumpSchema } from '../../src/db/schemaDump.js';
 import { testDialects } from '../support/databases.js';
 import type { TestDatabase } from '../support/databases.js';
@@ -50,6 +54,31 @@ for (const dialect of testDialects()) {
       expect(Number(rows[0]?.n)).toBe(1);
     });
 
+    // MySQL commits each migration step as it goes: while one replica takes an older database
+    // to 3.x's head, another may find it at 2.12.2's head (a served head, every table there).
+    it.skipIf(dialect.dialect !== 'mysql')('waits for a migration holding the lock, even one passing 2.12.2\'s head', async () => {
+      const { connect } = await open('ensure_midway');
+      const migrator = connect();
+      const starter = connect();
+      await ensureSchema(migrator, { createAt: HEAD_2X_REVISION });
+      let settled: SchemaGeneration | Error | undefined;
+      const started = await withSchemaLock(migrator, async (conn) => {
+        const check = ensureSchema(starter).then(
+          (g) => (settled = g),
+          (e: Error) => (settled = e),
+        );
+        // the starter must queue behind the lock rather than settle on what it sees now
+        while (settled === undefined && !(await waitingForSchemaLock(conn))) await new Promise((r) => setTimeout(r, 20));
+        const settledWhileLocked = settled;
+        await runUpgrade(conn, 'mysql', HEAD_2X_REVISION, await listTables(conn, 'mysql'), HEAD_REVISION);
+        return { check, settledWhileLocked };
+      });
+      expect(started.settledWhileLocked).toBeUndefined();
+      await started.check;
+      expect(settled).toBe('3.x');
+      expect(await readSchemaGeneration(starter)).toBe('3.x');
+    });
+
     it('inserts the Default experiment with id 0 and keeps new ids at 1', async () => {
       const { connect } = await open('ensure_default');
       const database = connect();
@@ -94,4 +123,12 @@ for (const dialect of testDialects()) {
       expect(await readSchemaGeneration(database)).toBe('2.12.2');
     });
   });
+}
+
+/** Whether another session on this MySQL database waits in GET_LOCK for the schema lock. */
+async function waitingForSchemaLock(conn: AnyDb): Promise<boolean> {
+  const { rows } = await sql`
+    SELECT 1 AS one FROM information_schema.processlist
+    WHERE db = DATABASE() AND info LIKE '%GET_LOCK%darwin_mlflow_schema_%' AND id <> CONNECTION_ID()`.execute(conn);
+  return rows.length > 0;
 }

@@ -165,6 +165,23 @@ describe('Dockerfile', () => {
     expect(final).toMatch(/COPY --from=build .*node_modules/);
   });
 
+  it('copies, before installing, every workspace its build stage compiles', () => {
+    const build = stages[0] as string;
+    const install = build.indexOf('RUN npm ci');
+    // every RUN instruction with its backslash-continued lines
+    const runs = [...build.matchAll(/^RUN (?:.*\\\n)*.*/gm)].map(([run]) => run);
+    const compiled = new Set(runs.flatMap((run) => [...run.matchAll(/packages\/(\w+)/g)].map((m) => m[1] as string)));
+    expect([...compiled].sort()).toEqual(['contract', 'server', 'web']);
+    // the root build script compiles packages/sdk too, which the image does not copy
+    for (const run of runs) expect(run).not.toMatch(/npm run build(?! -w)/);
+    for (const workspace of compiled) {
+      const manifest = build.indexOf(`COPY packages/${workspace}/package.json packages/${workspace}/`);
+      expect(manifest, workspace).toBeGreaterThan(-1);
+      expect(manifest, workspace).toBeLessThan(install);
+      expect(build, workspace).toContain(`COPY packages/${workspace} packages/${workspace}\n`);
+    }
+  });
+
   it('copies only files that exist in the repository', () => {
     for (const [, sources] of text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const source of (sources as string).split(/\s+/).filter((s) => !s.startsWith('--'))) {

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually, isUnavailable, listenOn, send } from '../faults/support.js';
 import type { ListeningServer } from '../faults/support.js';
+import { testDialects } from '../support/databases.js';
+import type { TestDatabase } from '../support/databases.js';
 
 const ART = '/api/2.0/mlflow-artifacts/artifacts';
 const API = '/api/2.0/mlflow';
@@ -37,12 +39,23 @@ function heldUpload(base: string, file: string) {
 
 const uploading = (dir: string) => fs.existsSync(dir) && fs.readdirSync(dir, { recursive: true }).some((n) => String(n).includes('.darwin-upload-'));
 
-describe('bounded concurrency per route class', () => {
+// the limits sit in front of the stores, but the classes they leave free use the database
+describe.each(testDialects())('bounded concurrency per route class on $dialect', (dialect) => {
   let server: ListeningServer | undefined;
-  afterEach(async () => server?.close());
+  let database: TestDatabase | undefined;
+  afterEach(async () => {
+    await server?.close();
+    await database?.drop();
+    database = undefined;
+  });
+  const backend = async (label: string) => {
+    if (dialect.dialect === 'sqlite') return 'sqlite:///{dir}/db.sqlite';
+    database = await dialect.create(label);
+    return database.uri;
+  };
 
   it('turns away an artifact request beyond the limit with 503 and Retry-After, serves other classes', async () => {
-    server = await listenOn('sqlite:///{dir}/db.sqlite', [], {
+    server = await listenOn(await backend('overload'), [], {
       DARWIN_MAX_CONCURRENT_ARTIFACTS: '1',
       DARWIN_MAX_QUEUED_REQUESTS: '0',
     });
@@ -60,7 +73,7 @@ describe('bounded concurrency per route class', () => {
   });
 
   it('lets a queued request wait for its turn instead of failing it', async () => {
-    server = await listenOn('sqlite:///{dir}/db.sqlite', [], {
+    server = await listenOn(await backend('overload_queue'), [], {
       DARWIN_MAX_CONCURRENT_ARTIFACTS: '1',
       DARWIN_MAX_QUEUED_REQUESTS: '1',
     });

@@ -14,7 +14,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/db/dialects/sqlite.js';
-import { startCheckpointer } from '../../src/db/dialects/sqliteCheckpointer.js';
+import { DEFAULT_CHECKPOINT_OPTIONS, startCheckpointer, walBoundBytes } from '../../src/db/dialects/sqliteCheckpointer.js';
 import type { DialectDriver } from '../../src/db/dialects/types.js';
 
 const FRAME = 4096 + 24;
@@ -152,6 +152,33 @@ describe('SQLite checkpoints on a worker thread', () => {
     // at this tiny scale that can be a few times holdPages, never a large part of what was written.
     expect(maxFrames).toBeLessThanOrEqual(10 * holdPages);
     expect(integrity(file)).toEqual({ rows: 1800, ids: 1800, check: 'ok' });
+  });
+
+  it('keeps the WAL file under its bound with the default options during sustained large transactions', async () => {
+    const file = tempFile();
+    const driver = openSqlite({ dialect: 'sqlite', file });
+    const rows = 600;
+    const transactions = 150;
+    let maxBytes = 0;
+    try {
+      await createTable(driver);
+      // one row per page: every transaction rewrites ~600 pages, like a 500-metric log-batch
+      await insert(driver, 1, rows);
+      for (let i = 0; i < transactions; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await driver.writeTransaction((tx) => sql`UPDATE t SET payload = randomblob(3000)`.execute(tx));
+        maxBytes = Math.max(maxBytes, fs.existsSync(`${file}-wal`) ? fs.statSync(`${file}-wal`).size : 0);
+      }
+    } finally {
+      await driver.close();
+    }
+    const transactionBytes = rows * FRAME;
+    const bound = walBoundBytes(DEFAULT_CHECKPOINT_OPTIONS, 4096) + transactionBytes;
+    // what was written is several times the bound, so an unbounded WAL would exceed it
+    expect(transactions * transactionBytes).toBeGreaterThan(4 * bound);
+    expect(maxBytes).toBeGreaterThan(0);
+    expect(maxBytes).toBeLessThanOrEqual(bound);
+    expect(integrity(file)).toEqual({ rows, ids: rows, check: 'ok' });
   });
 
   it('stops its thread when the database closes, leaving no WAL behind', async () => {

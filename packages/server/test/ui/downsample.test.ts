@@ -71,6 +71,28 @@ describe.each(testDialects())('downsampled metric histories on $dialect', (diale
     expect(missing.body.error_code).toBe('RESOURCE_DOES_NOT_EXIST');
   });
 
+  it('answers again from its cache, and never after the history changed', async () => {
+    const other = await newRun(server, 'downsample-cache');
+    const log = (step: number, value: number, key = 'acc') => call(server.app, 'POST', `${API}/runs/log-metric`, { run_id: other, key, value, timestamp: 5000 + step, step });
+    await log(0, 1);
+    await log(1, 2);
+    const query = `run_id=${other}&metric_key=acc&buckets=10`;
+    const before = (await get(query)).body;
+    expect(before.total_count).toBe(2);
+    expect((await get(query)).body).toEqual(before);
+    // a point of another key of the same run changes the run's count too: asked again, same answer
+    await log(0, 7, 'other');
+    expect((await get(query)).body).toEqual(before);
+    await log(2, 3);
+    const after = (await get(query)).body;
+    expect(after.total_count).toBe(3);
+    expect(after.end_step).toBe(2);
+    expect(after.buckets.at(-1)).toEqual(expect.objectContaining({ last: 3 }));
+    // a point at an earlier step changes the buckets, not the range's end
+    await log(1, -5);
+    expect((await get(query)).body.buckets.find((b: { start_step: number }) => b.start_step === 1)).toEqual(expect.objectContaining({ min: -5, count: 2 }));
+  });
+
   it('rejects bad input with INVALID_PARAMETER_VALUE', async () => {
     for (const query of ['metric_key=loss', `run_id=${runId}`, `run_id=${runId}&metric_key=loss&buckets=0`, `run_id=${runId}&metric_key=loss&buckets=x`, `run_id=${runId}&metric_key=loss&buckets=5001`, `run_id=${runId}&metric_key=loss&start_step=5`, `run_id=${runId}&metric_key=loss&start_step=9&end_step=2`]) {
       const res = await get(query);

@@ -7,6 +7,7 @@ export const queryKeys = {
     ['runs', experimentIds.join(','), filter, orderBy, viewType] as const,
   runsKeys: (experimentIds: readonly string[]) => ['runs-keys', experimentIds.join(',')] as const,
   run: (runId: string) => ['run', runId] as const,
+  runModelVersions: (runId: string) => ['model-versions-of-run', runId] as const,
   childRuns: (experimentId: string, runId: string) => ['child-runs', experimentId, runId] as const,
   artifacts: (runId: string, path: string) => ['artifacts', runId, path] as const,
   metricHistory: (runId: string, key: string) => ['metric-history', runId, key] as const,

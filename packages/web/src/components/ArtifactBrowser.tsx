@@ -3,7 +3,7 @@
  * file. The chosen path is in the URL, as MLflow's `…/artifacts/<path>` routes have it.
  */
 import type { FileInfo } from '@darwin-mlflow/contract';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useArtifactList } from '../hooks/useArtifacts';
 import { ArtifactPreview } from './ArtifactPreview';
 import { ErrorState, Loading } from './Status';
@@ -51,7 +51,12 @@ function EntryIcon({ folder }: { folder: boolean }) {
 }
 
 function TreeNode({ runId, file, selected, onSelect, depth }: { runId: string; file: FileInfo; selected: string; onSelect: (p: string) => void; depth: number }) {
-  const [open, setOpen] = useState(() => file.is_dir && (selected === file.path || selected.startsWith(`${file.path}/`)));
+  const inside = file.is_dir && selected.startsWith(`${file.path}/`);
+  const [open, setOpen] = useState(() => file.is_dir && (selected === file.path || inside));
+  // a link to a file inside a closed folder (an MLflow artifact link, the back button) opens it
+  useEffect(() => {
+    if (inside) setOpen(true);
+  }, [inside]);
   const children = useArtifactList(runId, file.path, file.is_dir && open);
   const name = file.path.split('/').pop();
   const click = () => {

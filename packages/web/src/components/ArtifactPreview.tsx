@@ -3,11 +3,11 @@
  * rows), images, HTML in a sandboxed frame; a download link for everything. Text previews read
  * only the head of the file.
  */
-import { useState } from 'react';
 import { artifactUrl } from '../api/artifacts';
 import { useArtifactHead, useArtifactList } from '../hooks/useArtifacts';
 import { parseDelimited, parseSignature, previewKind } from '../lib/artifactKinds';
 import type { ModelSignature, SignatureField } from '../lib/artifactKinds';
+import { CopyUri } from './CopyUri';
 import { ErrorState, Loading } from './Status';
 import { HeaderRow } from './TableParts';
 
@@ -47,29 +47,6 @@ function DirectoryInfo({ files }: { files: { path: string; is_dir: boolean }[] }
   return <p className="muted">{isModel ? 'An MLflow model directory. Open MLmodel to see its flavors and signature.' : `A directory with ${files.length} entries.`}</p>;
 }
 
-function CopyUri({ uri }: { uri: string }) {
-  const [copied, setCopied] = useState<boolean | null>(null);
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(uri);
-      setCopied(true);
-    } catch {
-      setCopied(false);
-    }
-  };
-  return (
-    <span className="copy-uri">
-      <code className="mono" data-testid="artifact-uri">
-        {uri}
-      </code>
-      <button type="button" onClick={() => void copy()} aria-label={`Copy URI ${uri}`}>
-        Copy URI
-      </button>
-      <span role="status">{copied === true ? 'Copied' : copied === false ? 'The browser refused the clipboard; select the text instead' : ''}</span>
-    </span>
-  );
-}
-
 function FilePreview({ runId, path }: { runId: string; path: string }) {
   const kind = previewKind(path);
   const textual = kind !== 'image' && kind !== 'none';
@@ -85,7 +62,7 @@ function FilePreview({ runId, path }: { runId: string; path: string }) {
       return (
         <>
           {cut}
-          <pre className="code">{complete ? prettyJson(text) : text}</pre>
+          <pre className="code" tabIndex={0}>{complete ? prettyJson(text) : text}</pre>
         </>
       );
     case 'mlmodel':
@@ -103,7 +80,7 @@ function FilePreview({ runId, path }: { runId: string; path: string }) {
       return (
         <>
           {cut}
-          <pre className="code">{text}</pre>
+          <pre className="code" tabIndex={0}>{text}</pre>
         </>
       );
   }
@@ -122,7 +99,7 @@ function MlmodelPreview({ text }: { text: string }) {
   return (
     <>
       {signature ? <SignatureTables signature={signature} /> : <p className="muted">This model has no signature.</p>}
-      <pre className="code">{text}</pre>
+      <pre className="code" tabIndex={0}>{text}</pre>
     </>
   );
 }
@@ -162,7 +139,7 @@ function TablePreview({ text, complete, delimiter }: { text: string; complete: b
       <p className="muted">
         {body.length} rows shown{complete && body.length < TABLE_ROWS ? '' : ' (the first rows of the file)'}.
       </p>
-      <div className="table-preview">
+      <div className="table-preview" tabIndex={0} role="region" aria-label="First rows of the file">
         <table className="grid compact">
           <thead>
             <tr>

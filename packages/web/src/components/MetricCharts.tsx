@@ -16,13 +16,25 @@ const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2'
 /** About two points per pixel of a chart's width (each bucket draws up to four). */
 const BUCKETS = 500;
 
+/** A run as a chart needs it; only the id is known before the run itself has been fetched. */
+export interface ChartRun {
+  runId: string;
+  name?: string;
+  status?: string;
+  startTime?: number;
+}
+
+export function chartRun(run: Run): ChartRun {
+  return { runId: run.info.run_id, name: run.info.run_name || undefined, status: run.info.status, startTime: Number(run.info.start_time) };
+}
+
 export interface ChartSettings {
   xAxis: XAxis;
   smoothing: number;
   logScale: boolean;
 }
 
-export default function MetricCharts({ runs, metricKeys, initial }: { runs: Run[]; metricKeys: string[]; initial?: Partial<ChartSettings> }) {
+export default function MetricCharts({ runs, metricKeys, initial }: { runs: ChartRun[]; metricKeys: string[]; initial?: Partial<ChartSettings> }) {
   const [settings, setSettings] = useState<ChartSettings>({ xAxis: 'step', smoothing: 0, logScale: false, ...initial });
   const [search, setSearch] = useState('');
   const keys = metricKeys.filter((k) => k.toLowerCase().includes(search.toLowerCase()));
@@ -61,14 +73,14 @@ export default function MetricCharts({ runs, metricKeys, initial }: { runs: Run[
   );
 }
 
-export function MetricChart({ metricKey, runs, settings }: { metricKey: string; runs: Run[]; settings: ChartSettings }) {
+export function MetricChart({ metricKey, runs, settings }: { metricKey: string; runs: ChartRun[]; settings: ChartSettings }) {
   const [zoom, setZoom] = useState<{ start: number; end: number } | undefined>();
-  const requestKey = runs.map((r) => `${r.info.run_id}:${r.info.status}`).join(',');
+  const requestKey = runs.map((r) => `${r.runId}:${r.status ?? ''}`).join(',');
   const requests = useMemo(
     () => requestKey.split(',').map((entry) => ({ runId: entry.split(':')[0] as string, key: metricKey, live: entry.endsWith(':RUNNING') })),
     [requestKey, metricKey],
   );
-  const startTimes = runs.map((r) => Number(r.info.start_time)).join(',');
+  const startTimes = runs.map((r) => r.startTime ?? 0).join(',');
   const results = useDownsampledSeries(requests, BUCKETS, settings.xAxis === 'step' ? zoom : undefined);
   const error = results.find((r) => r.isError)?.error;
   const loading = results.some((r) => r.isPending);
@@ -85,7 +97,7 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
   }, [dataKey, settings.xAxis, settings.smoothing, startTimes]);
 
   // the chart is rebuilt only when its series change, not when a run's data is refetched
-  const labels = runs.map((r) => r.info.run_name || r.info.run_id.slice(0, 8));
+  const labels = runs.map((r) => r.name ?? r.runId.slice(0, 8));
   const labelKey = labels.join('\u0000');
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({

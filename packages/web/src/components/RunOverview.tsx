@@ -2,10 +2,11 @@
 import type { Run } from '@darwin-mlflow/contract';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { PARENT_TAG, useChildRuns, useRunTagMutations } from '../hooks/useRun';
+import { PARENT_TAG, useChildRuns, useRunModelVersions, useRunTagMutations } from '../hooks/useRun';
 import { useMetricSummaries } from '../hooks/useMetricHistory';
 import { formatDuration, formatNumber, formatTime, tagValue } from '../lib/format';
 import { toNumber } from '../lib/series';
+import { CopyUri } from './CopyUri';
 import { Description, NOTE_TAG } from './Description';
 import { HeaderRow, SearchField } from './TableParts';
 import { TagList } from './TagList';
@@ -95,7 +96,48 @@ export function RunOverview({ run }: { run: Run }) {
           </ul>
         </section>
       )}
+      <RegisteredVersions run={run} />
     </div>
+  );
+}
+
+/** Versions in the model registry whose source run is this one, with their `models:/` URIs. */
+function RegisteredVersions({ run }: { run: Run }) {
+  const versions = useRunModelVersions(run.info.run_id);
+  if (versions.isPending || (versions.isSuccess && versions.data.length === 0)) return null;
+  const root = run.info.artifact_uri ?? '';
+  return (
+    <section>
+      <h2>Registered model versions</h2>
+      {versions.isError ? (
+        <p className="field-error" role="alert">
+          {versions.error.message}
+        </p>
+      ) : (
+        <table className="grid compact">
+          <HeaderRow columns={['Model', 'Version', 'Status', 'Stage', 'Source', 'URI']} />
+          <tbody>
+            {versions.data.map((v) => {
+              const inRun = root && v.source?.startsWith(`${root}/`) ? v.source.slice(root.length + 1) : undefined;
+              return (
+                <tr key={`${v.name}/${v.version}`}>
+                  <td>{v.name}</td>
+                  <td className="num">{v.version}</td>
+                  <td>{v.status ?? ''}</td>
+                  <td>{v.current_stage ?? ''}</td>
+                  <td className="wrap">
+                    {inRun ? <Link to={`/experiments/${run.info.experiment_id}/runs/${run.info.run_id}/artifacts/${inRun}`}>{inRun}</Link> : <span className="mono">{v.source}</span>}
+                  </td>
+                  <td>
+                    <CopyUri uri={`models:/${v.name}/${v.version}`} testId="model-version-uri" />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
 

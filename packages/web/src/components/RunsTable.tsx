@@ -4,9 +4,9 @@
  * is the server's (manualSorting); clicking a header asks for a new order.
  */
 import { flexRender, getCoreRowModel, getExpandedRowModel, useReactTable } from '@tanstack/react-table';
-import type { ColumnDef, ExpandedState, Updater } from '@tanstack/react-table';
+import type { ColumnDef, ExpandedState, Row, Updater } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router';
 import { formatDuration, formatNumber, formatTime } from '../lib/format';
 import { cellValue } from '../lib/runRows';
@@ -102,6 +102,16 @@ export function RunsTable(props: Props) {
     if (hasMore && !loadingMore && lastIndex >= visibleRows.length - 50) onNearEnd();
   }, [hasMore, loadingMore, lastIndex, visibleRows.length, onNearEnd]);
 
+  // one callback for every row, so a row re-renders only when its own props change
+  const selection = useRef({ selected, onSelected });
+  selection.current = { selected, onSelected };
+  const toggle = useCallback((id: string) => {
+    const next = new Set(selection.current.selected);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    selection.current.onSelected(next);
+  }, []);
+
   const leadingSpace = (vCols[0]?.start ?? fixedWidth) - fixedWidth;
   const trailingSpace = totalWidth - (vCols[vCols.length - 1]?.end ?? fixedWidth);
   const headerColumns = table.getFlatHeaders();
@@ -169,65 +179,23 @@ export function RunsTable(props: Props) {
         {vRows.map((vr) => {
           const row = visibleRows[vr.index];
           if (!row) return null;
-          const r = row.original;
-          const info = r.run.info;
-          const url = `/experiments/${info.experiment_id}/runs/${info.run_id}`;
           return (
-            <div
+            <RunRowView
               key={row.id}
-              role="row"
-              aria-rowindex={vr.index + 2}
-              className={`runs-row${selected.has(row.id) ? ' selected' : ''}${info.lifecycle_stage === 'deleted' ? ' deleted' : ''}`}
-              style={{ transform: `translateY(${vr.start + ROW_HEIGHT}px)`, width: totalWidth }}
-            >
-              <div role="cell" className="cell sticky" style={{ width: fixed[0]?.width, left: 0 }}>
-                <input
-                  type="checkbox"
-                  aria-label={`Select run ${info.run_name ?? info.run_id}`}
-                  checked={selected.has(row.id)}
-                  onChange={() => {
-                    const next = new Set(selected);
-                    if (next.has(row.id)) next.delete(row.id);
-                    else next.add(row.id);
-                    onSelected(next);
-                  }}
-                />
-              </div>
-              <div role="cell" className="cell sticky name" style={{ width: fixed[1]?.width, left: fixed[0]?.width, paddingLeft: 8 + row.depth * 18 }}>
-                {row.getCanExpand() ? (
-                  <button
-                    type="button"
-                    className="expander"
-                    aria-expanded={row.getIsExpanded()}
-                    aria-label={`${row.getIsExpanded() ? 'Hide' : 'Show'} ${row.subRows.length} child runs`}
-                    onClick={row.getToggleExpandedHandler()}
-                  >
-                    {row.getIsExpanded() ? '▾' : '▸'} <span className="count">{row.subRows.length}</span>
-                  </button>
-                ) : (
-                  <span className="expander-space" />
-                )}
-                <Link to={url} title={info.run_name ?? info.run_id}>
-                  {info.run_name || info.run_id}
-                </Link>
-              </div>
-              {fixed.slice(2).map((c) => (
-                <div key={c.id} role="cell" className="cell" style={{ width: c.width }}>
-                  {fixedCell(c.id, r)}
-                </div>
-              ))}
-              <div className="spacer" style={{ width: leadingSpace }} />
-              {vCols.map((vc) => {
-                const c = columns[vc.index] as DataColumn;
-                const v = cellValue(r, c);
-                return (
-                  <div key={columnId(c)} role="cell" className={`cell${c.kind === 'metrics' ? ' num' : ''}`} style={{ width: DATA_WIDTH }} title={v === undefined ? '' : String(v)}>
-                    {c.kind === 'metrics' ? formatNumber(v as number | undefined) : v}
-                  </div>
-                );
-              })}
-              <div className="spacer" style={{ width: trailingSpace }} />
-            </div>
+              row={row}
+              index={vr.index}
+              top={vr.start + ROW_HEIGHT}
+              width={totalWidth}
+              fixed={fixed}
+              columns={columns}
+              firstCol={vCols[0]?.index ?? 0}
+              endCol={(vCols[vCols.length - 1]?.index ?? -1) + 1}
+              leadingSpace={leadingSpace}
+              trailingSpace={trailingSpace}
+              isSelected={selected.has(row.id)}
+              isExpanded={row.getIsExpanded()}
+              onToggle={toggle}
+            />
           );
         })}
       </div>
@@ -235,6 +203,80 @@ export function RunsTable(props: Props) {
     </div>
   );
 }
+
+interface RowProps {
+  row: Row<RunRow>;
+  index: number;
+  top: number;
+  width: number;
+  fixed: FixedColumn[];
+  columns: DataColumn[];
+  /** The data columns on screen: [firstCol, endCol). */
+  firstCol: number;
+  endCol: number;
+  leadingSpace: number;
+  trailingSpace: number;
+  isSelected: boolean;
+  /** Passed although the row can tell: the row object stays the same when it is expanded. */
+  isExpanded: boolean;
+  onToggle: (id: string) => void;
+}
+
+/**
+ * One row. Memoised: while scrolling, only the rows that come into view render; the others
+ * keep their DOM and move with the scroll container.
+ */
+const RunRowView = memo(function RunRowView(p: RowProps) {
+  const { row, fixed } = p;
+  const r = row.original;
+  const info = r.run.info;
+  const url = `/experiments/${info.experiment_id}/runs/${info.run_id}`;
+  return (
+    <div
+      role="row"
+      aria-rowindex={p.index + 2}
+      className={`runs-row${p.isSelected ? ' selected' : ''}${info.lifecycle_stage === 'deleted' ? ' deleted' : ''}`}
+      style={{ transform: `translateY(${p.top}px)`, width: p.width }}
+    >
+      <div role="cell" className="cell sticky" style={{ width: fixed[0]?.width, left: 0 }}>
+        <input type="checkbox" aria-label={`Select run ${info.run_name ?? info.run_id}`} checked={p.isSelected} onChange={() => p.onToggle(row.id)} />
+      </div>
+      <div role="cell" className="cell sticky name" style={{ width: fixed[1]?.width, left: fixed[0]?.width, paddingLeft: 8 + row.depth * 18 }}>
+        {row.getCanExpand() ? (
+          <button
+            type="button"
+            className="expander"
+            aria-expanded={p.isExpanded}
+            aria-label={`${p.isExpanded ? 'Hide' : 'Show'} ${row.subRows.length} child runs`}
+            onClick={row.getToggleExpandedHandler()}
+          >
+            {p.isExpanded ? '▾' : '▸'} <span className="count">{row.subRows.length}</span>
+          </button>
+        ) : (
+          <span className="expander-space" />
+        )}
+        <Link to={url} title={info.run_name ?? info.run_id}>
+          {info.run_name || info.run_id}
+        </Link>
+      </div>
+      {fixed.slice(2).map((c) => (
+        <div key={c.id} role="cell" className="cell" style={{ width: c.width }}>
+          {fixedCell(c.id, r)}
+        </div>
+      ))}
+      <div className="spacer" style={{ width: p.leadingSpace }} />
+      {p.columns.slice(p.firstCol, p.endCol).map((c) => {
+        const v = cellValue(r, c);
+        return (
+          <div key={columnId(c)} role="cell" className={`cell${c.kind === 'metrics' ? ' num' : ''}`} style={{ width: DATA_WIDTH }} title={v === undefined ? '' : String(v)}>
+            {c.kind === 'metrics' ? formatNumber(v as number | undefined) : v}
+          </div>
+        );
+      })}
+      <div className="spacer" style={{ width: p.trailingSpace }} />
+    </div>
+  );
+});
 
 function headerLabel(id: string): string {
   return { select: '', name: 'Run name', created: 'Created', duration: 'Duration', status: 'Status', user: 'User', experiment: 'Experiment' }[id] ?? id;

@@ -1,5 +1,5 @@
 /** Loading and error states: every view shows one or the other until its data is there. */
-import { Component, Suspense } from 'react';
+import { Component } from 'react';
 import type { ErrorInfo, ReactNode } from 'react';
 import { ApiError } from '../api/client';
 
@@ -39,15 +39,6 @@ class Boundary extends Component<{ children: ReactNode }, { error: unknown }> {
     if (this.state.error !== undefined) return <ErrorState error={this.state.error} retry={() => this.setState({ error: undefined })} />;
     return this.props.children;
   }
-}
-
-/** A lazily loaded view: a loading state while its code arrives, an error state if it fails. */
-export function Lazy({ children }: { children: ReactNode }) {
-  return (
-    <Boundary>
-      <Suspense fallback={<Loading />}>{children}</Suspense>
-    </Boundary>
-  );
 }
 
 export { Boundary as ErrorBoundary };

@@ -2,8 +2,10 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { fetchAuthState, login, logout } from '../api/auth';
 import { queryKeys } from '../api/queryKeys';
 
+export const AUTH_STALE_MS = 60_000;
+
 export function useAuthState() {
-  return useQuery({ queryKey: queryKeys.authMe, queryFn: fetchAuthState, staleTime: 60_000 });
+  return useQuery({ queryKey: queryKeys.authMe, queryFn: fetchAuthState, staleTime: AUTH_STALE_MS });
 }
 
 export function useLogin() {

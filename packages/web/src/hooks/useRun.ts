@@ -1,5 +1,6 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../api/queryKeys';
+import { searchModelVersionsOfRun } from '../api/registry';
 import { deleteRunTag, getRun, searchRuns, setRunTag } from '../api/tracking';
 
 export const PARENT_TAG = 'mlflow.parentRunId';
@@ -21,6 +22,11 @@ export function useChildRuns(experimentId: string, runId: string) {
       searchRuns({ experimentIds: [experimentId], filter: `tags.\`${PARENT_TAG}\` = '${runId}'`, orderBy: ['attributes.start_time DESC'], viewType: 'ACTIVE_ONLY', maxResults: 100 }),
     enabled: runId !== '' && experimentId !== '',
   });
+}
+
+/** The registered model versions whose source run is this one. */
+export function useRunModelVersions(runId: string) {
+  return useQuery({ queryKey: queryKeys.runModelVersions(runId), queryFn: () => searchModelVersionsOfRun(runId), enabled: runId !== '' });
 }
 
 export function useRunTagMutations(runId: string) {

@@ -7,7 +7,7 @@ import type { Run } from '@darwin-mlflow/contract';
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type uPlot from 'uplot';
-import MetricCharts from '../components/MetricCharts';
+import MetricCharts, { chartRun } from '../components/MetricCharts';
 import { ErrorState, Loading } from '../components/Status';
 import { UPlotChart } from '../components/UPlotChart';
 import { useRunsById } from '../hooks/useRun';
@@ -78,7 +78,7 @@ function Compare({ runs }: { runs: Run[] }) {
       {metricKeys.length > 0 && (
         <section>
           <h2>Metric charts</h2>
-          <MetricCharts runs={runs} metricKeys={metricKeys} />
+          <MetricCharts runs={runs.map(chartRun)} metricKeys={metricKeys} />
         </section>
       )}
     </section>

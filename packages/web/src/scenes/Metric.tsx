@@ -1,7 +1,8 @@
 /** MLflow's metric page (`#/metric/<key>?runs=[...]&x_axis=...`): one metric over several runs. */
 import { useParams, useSearchParams } from 'react-router';
 import MetricCharts from '../components/MetricCharts';
-import { ErrorState, Loading } from '../components/Status';
+import type { ChartRun } from '../components/MetricCharts';
+import { ErrorState } from '../components/Status';
 import { useRunsById } from '../hooks/useRun';
 import { jsonList, jsonString } from '../lib/mlflowRoutes';
 import type { XAxis } from '../lib/series';
@@ -19,7 +20,11 @@ export default function MetricScene() {
   if (runIds.length === 0 || keys.length === 0) return <ErrorState error={new Error('The link names no runs or no metric.')} />;
   const failed = runs.find((r) => r.isError);
   if (failed) return <ErrorState error={failed.error} />;
-  if (runs.some((r) => r.isPending)) return <Loading />;
+  // the charts ask for their series straight away; names, states and start times follow
+  const chartRuns: ChartRun[] = runIds.map((runId, i) => {
+    const info = runs[i]?.data?.info;
+    return { runId, name: info?.run_name || undefined, status: info?.status, startTime: info ? Number(info.start_time) : undefined };
+  });
   const smoothing = Number(params.get('line_smoothness') ?? 0);
   return (
     <section className="page">
@@ -27,7 +32,7 @@ export default function MetricScene() {
         Metric <span className="mono">{keys.join(', ')}</span>
       </h1>
       <MetricCharts
-        runs={runs.map((r) => r.data).filter((r) => r !== undefined)}
+        runs={chartRuns}
         metricKeys={keys}
         initial={{
           xAxis: X_AXES[params.get('x_axis') ?? 'step'] ?? 'step',

@@ -2,15 +2,14 @@
  * A run (`#/experiments/:id/runs/:runId`, with MLflow's `/artifactPath/<path>` and
  * `/artifacts/<path>` sub-routes): overview, charts and artifacts as tabs.
  */
-import { lazy } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ArtifactBrowser } from '../components/ArtifactBrowser';
+// in this route's module (loaded on demand) rather than behind Suspense: see router.tsx
+import MetricCharts, { chartRun } from '../components/MetricCharts';
 import { RunOverview } from '../components/RunOverview';
-import { ErrorState, Lazy, Loading } from '../components/Status';
+import { ErrorState, Loading } from '../components/Status';
 import { useRun } from '../hooks/useRun';
 import { runPageSplat } from '../lib/mlflowRoutes';
-
-const MetricCharts = lazy(() => import('../components/MetricCharts'));
 
 export default function RunScene() {
   const { experimentId = '', runId = '', '*': splat = '' } = useParams();
@@ -52,9 +51,7 @@ export default function RunScene() {
           (metricKeys.length === 0 ? (
             <p className="empty">This run has logged no metrics.</p>
           ) : (
-            <Lazy>
-              <MetricCharts runs={[run.data]} metricKeys={metricKeys} />
-            </Lazy>
+            <MetricCharts runs={[chartRun(run.data)]} metricKeys={metricKeys} />
           ))}
         {tab === 'artifacts' && (
           <ArtifactBrowser

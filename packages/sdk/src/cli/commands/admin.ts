@@ -4,6 +4,7 @@ import { ConflictError, MlflowError } from '../../errors.js';
 import type { Permission, User, V1Token } from '../../types.js';
 import type { Context } from '../context.js';
 import { time, UsageError } from '../output.js';
+import { whoami } from './session.js';
 
 const PERMISSIONS: readonly Permission[] = ['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'];
 
@@ -76,13 +77,7 @@ export function usersCommand(program: Command, ctx: Context): void {
   cmd
     .command('whoami')
     .description('Who the configured credentials are (Darwin servers)')
-    .action(async (_o: unknown, c: Command) => {
-      ctx.printer(c).record(await ctx.client(c).users.me(), [
-        ['AUTH ENABLED', (m: { auth_enabled: boolean }) => m.auth_enabled],
-        ['USER', (m: { user: { username: string } | null }) => m.user?.username ?? '(anonymous)'],
-        ['ADMIN', (m: { user: { is_admin: boolean } | null }) => m.user?.is_admin ?? false],
-      ]);
-    });
+    .action((_o: unknown, c: Command) => whoami(ctx, c));
 }
 
 export function tokensCommand(program: Command, ctx: Context): void {

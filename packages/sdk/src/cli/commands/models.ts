@@ -68,13 +68,20 @@ export function modelsCommand(program: Command, ctx: Context): void {
     .description('Download a model version directory by URI (models:/<name>/<version|stage|latest>, models:/<name>@<alias>)')
     .option('-d, --dest <dir>', 'local directory to write into', '.')
     .option('--no-progress', 'no progress bar')
+    .addHelpText('after', '\nExamples:\n  darwin-mlflow models download models:/HousePricingRF@champion --dest ./serving\n  darwin-mlflow models download models:/HousePricingRF/Production')
     .action(async (uri: string, o: { dest: string; progress: boolean }, c: Command) => {
       if (!uri.startsWith('models:')) throw new UsageError(`'${uri}' is not a models:/ URI; use 'darwin-mlflow artifacts download' for other URIs`);
       const bar = progressBar(ctx.io, o.progress);
+      let files = 0;
       try {
-        const written = await ctx.client(c).downloadArtifacts(uri, path.resolve(o.dest), { onProgress: bar.onProgress });
+        const written = await ctx.client(c).downloadArtifacts(uri, path.resolve(o.dest), {
+          onProgress: (p) => {
+            files = p.filesDone;
+            bar.onProgress(p);
+          },
+        });
         bar.stop();
-        ctx.printer(c).done(`Downloaded ${uri} to ${written}.`, { path: written });
+        ctx.printer(c).done(`Downloaded ${uri} to ${written} (${files} file${files === 1 ? '' : 's'}).`, { path: written, files });
       } finally {
         bar.stop();
       }

@@ -3,6 +3,7 @@
  * whose artifacts are on local disk never pay for it.
  */
 import type { Readable } from 'node:stream';
+import type { RangeSpec } from '../range.js';
 import type { ArtifactFileInfo, ArtifactReader, ArtifactRepository, MultipartPart, MultipartSupport } from './repository.js';
 import type { S3Location } from './s3uri.js';
 
@@ -37,8 +38,8 @@ export class LazyS3Repository implements ArtifactRepository {
     return (await this.repo()).list(dir);
   }
 
-  async open(file: string): Promise<ArtifactReader> {
-    return (await this.repo()).open(file);
+  async open(file: string, range?: RangeSpec): Promise<ArtifactReader> {
+    return (await this.repo()).open(file, range);
   }
 
   async write(file: string, body: Readable): Promise<void> {

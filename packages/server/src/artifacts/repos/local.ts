@@ -11,6 +11,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MlflowError } from '@darwin-mlflow/contract';
+import { RangeNotSatisfiable, resolveRange } from '../range.js';
+import type { RangeSpec } from '../range.js';
 import { invalidPath, isInside, joinRelative, realRootOf, resolveInsideRoot } from '../paths.js';
 import { artifactIsDirectory, artifactNotFound } from './repository.js';
 import type { ArtifactFileInfo, ArtifactReader, ArtifactRepository } from './repository.js';
@@ -63,7 +65,7 @@ export class LocalArtifactRepository implements ArtifactRepository {
     }
   }
 
-  async open(file: string): Promise<ArtifactReader> {
+  async open(file: string, range?: RangeSpec): Promise<ArtifactReader> {
     if (TEMP_NAME.test(path.posix.basename(file))) throw artifactNotFound(file);
     const real = await resolveInsideRoot(this.root, file);
     let handle: fs.FileHandle;
@@ -80,7 +82,13 @@ export class LocalArtifactRepository implements ArtifactRepository {
       await handle.close();
       throw st.isDirectory() ? artifactIsDirectory(file) : artifactNotFound(file);
     }
-    return { stream: handle.createReadStream({ highWaterMark: READ_CHUNK }), size: st.size };
+    const served = range ? resolveRange(range, st.size) : 'whole';
+    if (served === undefined) {
+      await handle.close();
+      throw new RangeNotSatisfiable(st.size, range as RangeSpec);
+    }
+    if (served === 'whole') return { stream: handle.createReadStream({ highWaterMark: READ_CHUNK }), size: st.size };
+    return { stream: handle.createReadStream({ highWaterMark: READ_CHUNK, start: served.start, end: served.end }), size: st.size, range: served };
   }
 
   async write(file: string, body: Readable): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { Readable } from 'node:stream';
 import { MlflowError } from '@darwin-mlflow/contract';
+import type { RangeSpec, ServedRange } from '../range.js';
 
 export interface ArtifactFileInfo {
   /** Relative to the repository root, like MLflow's `FileInfo.path`. */
@@ -16,7 +17,10 @@ export interface ArtifactFileInfo {
 
 export interface ArtifactReader {
   stream: Readable;
+  /** The whole file's size. */
   size: number;
+  /** Present when `stream` holds only these bytes of the file (a range was asked for). */
+  range?: ServedRange;
 }
 
 export interface MultipartPart {
@@ -41,8 +45,11 @@ export interface ArtifactRepository {
   readonly uri: string;
   /** One level below `dir`, sorted by path; `[]` when `dir` does not exist or is a file. */
   list(dir: string): Promise<ArtifactFileInfo[]>;
-  /** Opens a file for reading: 404 when missing, 400 when it is a directory. */
-  open(file: string): Promise<ArtifactReader>;
+  /**
+   * Opens a file for reading: 404 when missing, 400 when it is a directory. With `range`, only
+   * those bytes are read (`RangeNotSatisfiable` when the file cannot satisfy it).
+   */
+  open(file: string, range?: RangeSpec): Promise<ArtifactReader>;
   /**
    * Stores `body` as `file`, atomically: readers see the old content or the complete new one,
    * never a part. If `body` fails (client gone), nothing is left behind and the error is rethrown.

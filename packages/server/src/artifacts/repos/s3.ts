@@ -13,6 +13,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -20,6 +21,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { joinRelative } from '../paths.js';
+import { RangeNotSatisfiable, resolveRange } from '../range.js';
+import type { RangeSpec } from '../range.js';
 import { artifactIsDirectory, artifactNotFound } from './repository.js';
 import type {
   ArtifactFileInfo,
@@ -84,16 +87,30 @@ export class S3ArtifactRepository implements ArtifactRepository, MultipartSuppor
     return infos.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  async open(file: string): Promise<ArtifactReader> {
+  async open(file: string, range?: RangeSpec): Promise<ArtifactReader> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(file) }));
-      return { stream: res.Body as Readable, size: res.ContentLength ?? 0 };
+      // the range is resolved here against the object's size, and S3 is asked for exact bytes:
+      // S3-compatible servers differ on suffix ranges, open ranges past the end and empty objects
+      const served = range ? await this.resolve(file, range) : 'whole';
+      const bytes = served === 'whole' ? undefined : `bytes=${served.start}-${served.end}`;
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key(file), Range: bytes }));
+      if (served === 'whole') return { stream: res.Body as Readable, size: res.ContentLength ?? 0 };
+      return { stream: res.Body as Readable, size: served.size, range: { start: served.start, end: served.end } };
     } catch (err) {
+      if (err instanceof RangeNotSatisfiable) throw err;
       // a "directory" is a prefix of other keys (some S3-compatible servers fail oddly on it)
       if (await this.hasChildren(file)) throw artifactIsDirectory(file);
       if (isMissing(err)) throw artifactNotFound(file);
       throw err;
     }
+  }
+
+  private async resolve(file: string, range: RangeSpec): Promise<'whole' | { start: number; end: number; size: number }> {
+    const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key(file) }));
+    const size = head.ContentLength ?? 0;
+    const served = resolveRange(range, size);
+    if (served === undefined) throw new RangeNotSatisfiable(size, range);
+    return served === 'whole' ? served : { ...served, size };
   }
 
   async write(file: string, body: Readable): Promise<void> {

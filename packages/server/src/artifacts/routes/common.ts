@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { MlflowError } from '@darwin-mlflow/contract';
 import { parseQueryString } from '../../http/queryString.js';
 import { downloadHeaders } from '../mime.js';
+import { RangeNotSatisfiable, parseRangeHeader } from '../range.js';
+import type { RangeSpec } from '../range.js';
 import type { Download } from '../service/artifacts.js';
 
 /** MLflow's `_disable_unless_serve_artifacts` answer (`rule` is the Flask URL rule). */
@@ -32,8 +34,27 @@ export function flaskRule(url: string): string {
 
 /** Streams a file as an attachment with MLflow's headers (plus nosniff-safe content types). */
 export function sendDownload(reply: FastifyReply, download: Download): FastifyReply {
-  for (const [name, value] of Object.entries(downloadHeaders(download.name, download.size))) reply.header(name, value);
+  const range = download.range;
+  const length = range ? range.end - range.start + 1 : download.size;
+  for (const [name, value] of Object.entries(downloadHeaders(download.name, length))) reply.header(name, value);
+  reply.header('accept-ranges', 'bytes');
+  if (range) reply.status(206).header('content-range', `bytes ${range.start}-${range.end}/${download.size}`);
   return reply.send(download.stream);
+}
+
+/**
+ * A download that honours the request's `Range` header (see `range.ts`): `open` gets the range
+ * to read; a range outside the file is a 416 that tells the file's size in `Content-Range`.
+ */
+export async function sendRangedDownload(request: FastifyRequest, reply: FastifyReply, open: (range: RangeSpec | undefined) => Promise<Download>): Promise<FastifyReply> {
+  // If-Range names a version we never sent (no ETag or Last-Modified here): send it all
+  const range = request.headers['if-range'] === undefined ? parseRangeHeader(request.headers.range) : undefined;
+  try {
+    return sendDownload(reply, await open(range));
+  } catch (err) {
+    if (err instanceof RangeNotSatisfiable) reply.header('content-range', `bytes */${err.size}`);
+    throw err;
+  }
 }
 
 /** The query string as MLflow's UI helpers read it (`querystring_parser`); first value of a repeat. */

@@ -12,7 +12,7 @@ import { encodeJson } from '../../http/json.js';
 import { familyPrefix, mountMethodNotAllowed, readRaw } from '../../http/mount.js';
 import type { ArtifactService } from '../service/artifacts.js';
 import { presentFileInfo } from './presenters.js';
-import { flaskRule, replyServingDisabled, sendDownload, wildcardPath } from './common.js';
+import { flaskRule, replyServingDisabled, sendRangedDownload, wildcardPath } from './common.js';
 
 export interface ProxyRouteOptions {
   readonly staticPrefix: string;
@@ -56,7 +56,7 @@ export function registerProxyRoutes(
 function proxyHandlers(service: ArtifactService): Record<string, RouteHandler> {
   const sendJson = (reply: FastifyReply, body: object) => reply.type('application/json').send(encodeJson(body));
   return {
-    downloadArtifact: async (request, reply) => sendDownload(reply, await service.openProxied(wildcardPath(request))),
+    downloadArtifact: (request, reply) => sendRangedDownload(request, reply, (range) => service.openProxied(wildcardPath(request), range)),
     uploadArtifact: async (request, reply) => {
       await service.writeProxied(wildcardPath(request), request.raw);
       return sendJson(reply, {});

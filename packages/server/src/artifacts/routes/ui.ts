@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { validateArtifactPath } from '../paths.js';
 import { readCapped } from '../../http/readCapped.js';
 import type { ArtifactService } from '../service/artifacts.js';
-import { queryValues, replyArtifactsOnly, requireQuery, sendDownload } from './common.js';
+import { queryValues, replyArtifactsOnly, requireQuery, sendRangedDownload } from './common.js';
 
 /** The registry's `getModelVersionDownloadUri`, when the registry is mounted. */
 export type ModelVersionDownloadUri = (name: string | undefined, version: string | undefined) => Promise<string>;
@@ -38,7 +38,7 @@ export function registerUiRoutes(
     validateArtifactPath(path, 'entry');
     const runId = q.run_id || q.run_uuid;
     if (!runId) throw MlflowError.invalidParameter("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.");
-    return sendDownload(reply, await service.openRunArtifact(runId, path));
+    return sendRangedDownload(request, reply, (range) => service.openRunArtifact(runId, path, range));
   });
 
   const lookup = options.modelVersionDownloadUri;
@@ -50,7 +50,7 @@ export function registerUiRoutes(
       const path = requireQuery(q, 'path');
       validateArtifactPath(path, 'entry');
       const location = await lookup(q.name, q.version);
-      return sendDownload(reply, await service.openAtLocation(location, path));
+      return sendRangedDownload(request, reply, (range) => service.openAtLocation(location, path, range));
     });
   }
 
@@ -64,7 +64,7 @@ export function registerUiRoutes(
       if (!path) throw new MlflowError('Request must include the "artifact_file_path" query parameter.', 'BAD_REQUEST');
       validateArtifactPath(path, 'entry');
       const location = await loggedModelLocation((request.params as { model_id: string }).model_id);
-      return sendDownload(reply, await service.openAtLocation(location, path));
+      return sendRangedDownload(request, reply, (range) => service.openAtLocation(location, path, range));
     });
   }
 

@@ -9,6 +9,7 @@ import { MlflowError } from '@darwin-mlflow/contract';
 import type { RunService } from '../../tracking/service/runs.js';
 import type { ArtifactLocations } from '../locations.js';
 import { joinRelative, validateArtifactPath, validateOptionalPath } from '../paths.js';
+import type { RangeSpec } from '../range.js';
 import { multipartUnsupported } from '../repos/repository.js';
 import type { ArtifactFileInfo, ArtifactReader, MultipartCreated, MultipartPart } from '../repos/repository.js';
 import { toStorageError } from './storageErrors.js';
@@ -47,9 +48,9 @@ export class ArtifactService {
     return files.map((f) => ({ ...f, path: path.posix.basename(f.path) }));
   }
 
-  async openProxied(rawPath: string): Promise<Download> {
+  async openProxied(rawPath: string, range?: RangeSpec): Promise<Download> {
     const rel = validateArtifactPath(rawPath, 'entry');
-    return { ...(await storage('read an artifact', () => this.destination.open(rel))), name: path.posix.basename(rel) };
+    return { ...(await storage('read an artifact', () => this.destination.open(rel, range))), name: path.posix.basename(rel) };
   }
 
   async writeProxied(rawPath: string, body: Readable): Promise<void> {
@@ -107,10 +108,10 @@ export class ArtifactService {
     return { rootUri, files: files.map((f) => ({ ...f, path: joinRelative(sub, path.posix.basename(f.path)) })) };
   }
 
-  async openRunArtifact(runId: string, rawPath: string): Promise<Download> {
+  async openRunArtifact(runId: string, rawPath: string, range?: RangeSpec): Promise<Download> {
     const sub = validateArtifactPath(rawPath, 'entry');
     const { repo, path: at } = this.locations.resolve(await this.runArtifactUri(runId), sub);
-    return { ...(await storage('read an artifact', () => repo.open(at))), name: path.posix.basename(sub) };
+    return { ...(await storage('read an artifact', () => repo.open(at, range))), name: path.posix.basename(sub) };
   }
 
   async writeRunArtifact(runId: string, rawPath: string, body: Readable): Promise<void> {
@@ -128,10 +129,10 @@ export class ArtifactService {
   }
 
   /** A file below any artifact location (a model version's download URI). */
-  async openAtLocation(locationUri: string, rawPath: string): Promise<Download> {
+  async openAtLocation(locationUri: string, rawPath: string, range?: RangeSpec): Promise<Download> {
     const sub = validateArtifactPath(rawPath, 'entry');
     const { repo, path: at } = this.locations.resolve(locationUri, sub);
-    return { ...(await storage('read an artifact', () => repo.open(at))), name: path.posix.basename(sub) };
+    return { ...(await storage('read an artifact', () => repo.open(at, range))), name: path.posix.basename(sub) };
   }
 
   private async runArtifactUri(runId: string): Promise<string> {

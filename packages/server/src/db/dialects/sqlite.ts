@@ -12,7 +12,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import type { Tables } from '../tables.js';
 import type { SqliteTarget } from '../backendUri.js';
 import type { DialectDriver, ErrorKind } from './types.js';
-import { DEFAULT_AUTOCHECKPOINT_PAGES, DEFAULT_CHECKPOINT_OPTIONS, startCheckpointer } from './sqliteCheckpointer.js';
+import { DEFAULT_AUTOCHECKPOINT_PAGES, DEFAULT_CHECKPOINT_OPTIONS, startCheckpointer, walBoundBytes } from './sqliteCheckpointer.js';
 import type { CheckpointOptions, Checkpointer } from './sqliteCheckpointer.js';
 import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 import { sqliteStreams } from './sqliteStreams.js';
@@ -108,9 +108,10 @@ function walCheckpoints(raw: BetterSqlite3.Database, file: string, options: Chec
       worker = undefined;
       if (raw.open) raw.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
     });
+    // the backstop that bounds the WAL if the thread falls behind
     raw.pragma(`wal_autocheckpoint = ${2 * options.holdPages}`);
     // when the WAL is rewound, a file grown by one huge transaction is truncated to this (bytes)
-    raw.pragma(`journal_size_limit = ${2 * options.holdPages * (raw.pragma('page_size', { simple: true }) as number)}`);
+    raw.pragma(`journal_size_limit = ${walBoundBytes(options, raw.pragma('page_size', { simple: true }) as number)}`);
   };
   return {
     pause: () => worker?.pause(),

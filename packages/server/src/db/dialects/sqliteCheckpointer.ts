@@ -23,7 +23,9 @@ import { Worker } from 'node:worker_threads';
 export interface CheckpointOptions {
   /**
    * WAL frames (a page and 24 bytes each) at which the writers pause for the WAL to be rewound.
-   * Each pause costs about one checkpoint (tens of ms); a 500-metric log-batch adds ~650 frames.
+   * Each pause costs about one checkpoint of the frames written since the previous one (a few
+   * ms); a 500-metric log-batch adds ~850 frames. The WAL file never grows beyond about twice
+   * this (the connection's backstop, see ./sqlite.ts) plus one transaction.
    */
   readonly holdPages: number;
   /** Minimum ms between two checkpoints: the commits in between share one. */
@@ -32,7 +34,23 @@ export interface CheckpointOptions {
   readonly startDelayMs: number;
 }
 
-export const DEFAULT_CHECKPOINT_OPTIONS: CheckpointOptions = { holdPages: 32_768, coalesceMs: 25, startDelayMs: 250 };
+// 8192 frames of 4 KiB pages: ~34 MB when the writers pause, at most ~70 MB (the backstop);
+// 32,768 let the WAL reach ~135 MB under sustained log-batches (docs/benchmarks.md has the figures)
+export const DEFAULT_CHECKPOINT_OPTIONS: CheckpointOptions = { holdPages: 8192, coalesceMs: 25, startDelayMs: 250 };
+
+/** WAL frame header size: each frame is one page plus this. */
+export const WAL_FRAME_HEADER_BYTES = 24;
+
+/**
+ * Largest size the WAL file reaches with these options, give or take one transaction: the
+ * connection's automatic checkpoint at 2 × holdPages frames copies everything, and the next
+ * transaction rewinds the WAL. Also the journal_size_limit, so a file reused at this size stays
+ * in the OS page cache (rewriting a truncated WAL costs a third more per commit) while one grown
+ * by a huge transaction shrinks back.
+ */
+export function walBoundBytes(options: CheckpointOptions, pageSize: number): number {
+  return 32 + 2 * options.holdPages * (pageSize + WAL_FRAME_HEADER_BYTES);
+}
 /** SQLite's own default, given back to the connection when no worker checkpoints. */
 export const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 /** Longest pause of the writers, and longest wait for the transaction under way, in ms. */

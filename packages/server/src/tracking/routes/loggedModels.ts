@@ -2,7 +2,6 @@
 import type { loggedModels } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import { experimentVisibility } from '../../auth/requestAuth.js';
-import { isVisible } from '../../search/visibility.js';
 import type { LoggedModelService } from '../service/loggedModels.js';
 import type { ArtifactService } from '../../artifacts/service/artifacts.js';
 import { presentFileInfo } from '../../artifacts/routes/presenters.js';
@@ -21,10 +20,9 @@ export function loggedModelRoutes(models: LoggedModelService, artifacts: Artifac
     return {};
   };
   const searchLoggedModels: Handler<T['searchLoggedModels']['request']> = async (req, { request }) => {
-    // models inherit their experiment's permission: unreadable experiments are left out
-    const visible = await experimentVisibility(request);
-    const experimentIds = visible ? req.experiment_ids.filter((id) => isVisible(visible, id)) : req.experiment_ids;
-    const { models: found, nextPageToken } = await models.search({ ...req, experiment_ids: experimentIds });
+    // models inherit their experiment's permission: unreadable ones are left out in SQL, with
+    // page tokens as MLflow's basic-auth hands them out (offsets over the unfiltered search)
+    const { models: found, nextPageToken } = await models.search(req, await experimentVisibility(request));
     return { models: found.length > 0 ? found.map(presentLoggedModel) : undefined, next_page_token: nextPageToken };
   };
   // MLflow answers an empty message here, not the model its proto declares.

@@ -5,6 +5,7 @@ import type { LoggedModelStore } from '../store/loggedModels.js';
 import type { LoggedModelOrder, LoggedModelSearch } from '../store/loggedModelSearch.js';
 import type { LoggedModel } from '../loggedModelEntities.js';
 import type { KeyValue } from '../entities.js';
+import type { Visibility } from '../../search/visibility.js';
 import { parseExperimentId } from '../store/experiments.js';
 import { parseLoggedModelFilter, resolveLoggedModelColumn } from '../../search/loggedModelsFilter.js';
 import { pyTupleRepr } from '../../search/python.js';
@@ -68,7 +69,7 @@ export class LoggedModelService {
     return this.store.logParams(modelId, keyValues(params));
   }
 
-  async search(req: SearchRequest): Promise<{ models: LoggedModel[]; nextPageToken?: string }> {
+  async search(req: SearchRequest, visible?: Visibility): Promise<{ models: LoggedModel[]; nextPageToken?: string }> {
     if (req.datasets.some((d) => !d.dataset_name)) {
       throw MlflowError.invalidParameter('`dataset_name` in the `datasets` clause must be specified.');
     }
@@ -91,10 +92,11 @@ export class LoggedModelService {
       orderBy: (orderBy ?? []).map(toOrder),
       offset,
       maxResults,
+      ...(visible ? { visible } : {}),
     };
-    const { models, more } = await this.store.search(query);
-    if (!more) return { models };
-    return { models, nextPageToken: encodeSearchToken(req.experiment_ids, filter, orderBy, offset + maxResults) };
+    const { models, nextOffset } = await this.store.search(query);
+    if (nextOffset === undefined) return { models };
+    return { models, nextPageToken: encodeSearchToken(req.experiment_ids, filter, orderBy, nextOffset) };
   }
 }
 

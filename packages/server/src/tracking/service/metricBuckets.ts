@@ -1,6 +1,11 @@
 /**
  * The UI's downsampled metric reads (not an MLflow endpoint): checks the request, that the run
  * exists, and asks the store for equal-width step buckets.
+ *
+ * Answers are kept in a small per-process cache, valid while the run's point count is the same
+ * (see `MetricBucketStore.pointCount`): counting the run's index entries costs a few ms where
+ * bucketing 100,000 points costs ~100 ms on SQLite, and a chart is usually looked at more than
+ * once. Every replica checks the count in the database, so none serves a history that changed.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { DownsampledMetric } from '@darwin-mlflow/contract';
@@ -19,7 +24,19 @@ export interface DownsampleQuery {
   endStep: string | undefined;
 }
 
+/** About 15 MB of cached answers (a 500-bucket answer is ~100 bytes a bucket in memory). */
+const CACHE_BUCKETS = 150_000;
+
+interface CachedAnswer {
+  pointCount: number;
+  result: DownsampledMetric;
+}
+
 export class MetricBucketService {
+  /** Insertion-ordered: a hit is moved to the end, the oldest entries go first. */
+  private readonly cache = new Map<string, CachedAnswer>();
+  private cachedBuckets = 0;
+
   constructor(
     private readonly store: MetricBucketStore,
     private readonly runs: Pick<RunService, 'getRun'>,
@@ -34,9 +51,38 @@ export class MetricBucketService {
     }
     const range = stepRange(q.startStep, q.endStep);
     await this.runs.getRun(q.runId);
-    return this.store.downsample(q.runId, q.metricKey, range, buckets);
+    const cacheKey = JSON.stringify([q.runId, q.metricKey, buckets, range?.start.toString(), range?.end.toString()]);
+    // counted before the read: an answer is never filed under a count newer than its data
+    const pointCount = await this.store.pointCount(q.runId);
+    const hit = this.cache.get(cacheKey);
+    if (hit?.pointCount === pointCount) {
+      this.cache.delete(cacheKey);
+      this.cache.set(cacheKey, hit);
+      return hit.result;
+    }
+    const result = await this.store.downsample(q.runId, q.metricKey, range, buckets);
+    this.remember(cacheKey, { pointCount, result });
+    return result;
+  }
+
+  private remember(key: string, entry: CachedAnswer): void {
+    const old = this.cache.get(key);
+    if (old) {
+      this.cache.delete(key);
+      this.cachedBuckets -= weight(old);
+    }
+    this.cache.set(key, entry);
+    this.cachedBuckets += weight(entry);
+    for (const [k, v] of this.cache) {
+      if (this.cachedBuckets <= CACHE_BUCKETS) break;
+      this.cache.delete(k);
+      this.cachedBuckets -= weight(v);
+    }
   }
 }
+
+/** An entry's share of the budget: its buckets, plus one for the entry itself. */
+const weight = (entry: CachedAnswer) => entry.result.buckets.length + 1;
 
 function integer(name: string, raw: string): number {
   const v = pyInt(raw);

@@ -12,6 +12,8 @@ import type { LoggedModelComparison, LoggedModelColumn } from '../../search/logg
 import { and, doublePredicate, integerPredicate, keyEquals, listPredicate, stringPredicate } from '../../search/sqlPredicates.js';
 import type { SqlExpr } from '../../search/sqlPredicates.js';
 import type { NumberTest, StringOrListTest } from '../../search/ast.js';
+import type { Visibility } from '../../search/visibility.js';
+import { visibleIds } from '../../search/visibility.js';
 
 export interface DatasetFilter {
   readonly name: string;
@@ -30,6 +32,12 @@ export interface LoggedModelSearch {
   readonly orderBy: readonly LoggedModelOrder[];
   readonly offset: number;
   readonly maxResults: number;
+  /**
+   * The caller's readable experiments (undefined: all). Offsets then count every model of the
+   * requested experiments, readable or not, as MLflow's basic-auth filter_search_logged_models
+   * pages through the unfiltered search, so page tokens are the same as MLflow's.
+   */
+  readonly visible?: Visibility;
 }
 
 const INT64_MAX = 2 ** 63;
@@ -96,11 +104,21 @@ export function compileLoggedModelSearch(dialect: DialectName, q: LoggedModelSea
   if (!q.orderBy.some((o) => o.kind === 'column' && o.column === 'creation_timestamp_ms')) orders.push(sql`t.creation_timestamp_ms DESC`);
   orders.push(sql`t.model_id ASC`);
   const extra = sortValues.length > 0 ? sql`, ${sql.join(sortValues)}` : sql``;
-  return sql<StoredRow>`SELECT t.* FROM (SELECT lm.*${extra} FROM logged_models lm WHERE ${and(where)}) t
-    ORDER BY ${sql.join(orders)} LIMIT ${q.maxResults + 1} OFFSET ${q.offset}`;
+  const inner = sql`SELECT lm.*${extra} FROM logged_models lm WHERE ${and(where)}`;
+  if (!q.visible) {
+    return sql<StoredRow>`SELECT t.* FROM (${inner}) t ORDER BY ${sql.join(orders)} LIMIT ${q.maxResults + 1} OFFSET ${q.offset}`;
+  }
+  // position of each model in the unfiltered order (1-based) and how many there are in all
+  return sql<StoredRow>`SELECT u.* FROM (SELECT t.*, ROW_NUMBER() OVER (ORDER BY ${sql.join(orders)}) AS search_position,
+      COUNT(*) OVER () AS search_total FROM (${inner}) t) u
+    WHERE u.search_position > ${q.offset} AND ${visibleIds('u.experiment_id', q.visible)}
+    ORDER BY u.search_position LIMIT ${q.maxResults}`;
 }
 
 interface StoredRow {
+  /** With a visibility: the row's position in the unfiltered order, and the unfiltered count. */
+  search_position?: number | bigint | string;
+  search_total?: number | bigint | string;
   model_id: string;
   experiment_id: number | bigint | string;
   name: string;

@@ -125,11 +125,16 @@ export class LoggedModelStore {
   }
 
   /** One page of a search (`maxResults + 1` rows are read to know whether a next page exists). */
-  async search(query: LoggedModelSearch): Promise<{ models: LoggedModel[]; more: boolean }> {
+  /** One page, and the offset of the next one when there is one. */
+  async search(query: LoggedModelSearch): Promise<{ models: LoggedModel[]; nextOffset?: number }> {
     return this.database.read(async (db) => {
       const { rows } = await compileLoggedModelSearch(this.dialect, query).execute(db);
       const models = await loadModels(db, rows.slice(0, query.maxResults));
-      return { models, more: rows.length > query.maxResults };
+      if (!query.visible) return rows.length > query.maxResults ? { models, nextOffset: query.offset + query.maxResults } : { models };
+      // a full page continues after its last model's unfiltered position, if anything follows it
+      const last = rows.length === query.maxResults ? rows[rows.length - 1] : undefined;
+      if (!last || Number(last.search_total) <= Number(last.search_position)) return { models };
+      return { models, nextOffset: Number(last.search_position) };
     });
   }
 

@@ -128,6 +128,18 @@ async function edgePoints(db: Db, dialect: DialectName, runId: string, key: stri
 export class MetricBucketStore {
   constructor(private readonly database: Database) {}
 
+  /**
+   * How many metric points the run has, over all its keys: read from `index_metrics_run_uuid`
+   * alone. Points are only ever inserted (never updated, and deleted only with their run), so
+   * an unchanged count means an unchanged history.
+   */
+  pointCount(runId: string): Promise<number> {
+    return this.database.read(async (db) => {
+      const [row] = await selectArrays<[number | string]>(db, db.selectFrom('metrics').select((eb) => eb.fn.countAll().as('n')).where('run_uuid', '=', runId));
+      return Number(row?.[0] ?? 0);
+    });
+  }
+
   downsample(runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
     const { dialect } = this.database;
     return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets)));
