@@ -1,11 +1,11 @@
 /**
  * Who is calling: HTTP Basic (MLflow users), `Bearer` personal access tokens, the browser session
  * cookie, or — only when the operator enabled it — a header set by an SSO proxy. Verified
- * credentials are cached for at most CACHE_TTL_MS, keyed by an HMAC of the header (never the
+ * credentials are cached for at most CACHE_TTL_MS, keyed by a keyed SHA-256 of the header (never the
  * plain secret), so a KDF runs once per client per 2 s, and a changed password, a revoked token or a
  * logout takes effect everywhere within that time. Failed attempts are rate limited.
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, hash, randomBytes } from 'node:crypto';
 import type { AuthConfig } from '../config/authConfig.js';
 import { FailureLimiter } from './limiter.js';
 import { verifyPassword } from './passwords.js';
@@ -59,7 +59,8 @@ export function readCookie(header: string | undefined, name: string): string | u
 }
 
 export class CredentialVerifier {
-  private readonly cacheKey = randomBytes(32);
+  /** Secret prefix of the cache keys: a header's key cannot be computed, or reversed, without it. */
+  private readonly cacheKey = randomBytes(32).toString('base64');
   private readonly cache = new Map<string, Cached>();
   /** Verifications in flight, so concurrent requests with one header run one KDF. */
   private readonly pending = new Map<string, Promise<Authentication>>();
@@ -193,8 +194,13 @@ export class CredentialVerifier {
     return user ? principalOf(user, 'trusted-header') : undefined;
   }
 
+  /**
+   * SHA-256 of the process's secret and the header: a keyed hash, so the cache never holds a
+   * password or token. The one-shot `hash` costs about a third of an HMAC object per request;
+   * HMAC's defence against length extension buys nothing for keys that never leave the process.
+   */
   private key(label: string): string {
-    return createHmac('sha256', this.cacheKey).update(label).digest('base64');
+    return hash('sha256', `${this.cacheKey}\0${label}`, 'base64');
   }
 
   /** A live entry; an expired one stays for verifyBasic's cheap re-check. */

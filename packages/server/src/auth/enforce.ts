@@ -5,7 +5,7 @@
  *   the CSRF token on cookie-authenticated writes;
  * - preHandler: look up the route's rule (./rules.ts) and check it on the resolved resource
  *   (403 PERMISSION_DENIED); admins pass every check, routes with no rule are denied;
- * - onSend: after a successful create, rename or delete, keep the permission rows in step
+ * - onSend, on the routes in UPKEEP_ROUTES only: after a successful create, rename or delete, keep the permission rows in step
  *   (creator gets MANAGE; a deleted model's grants go, a renamed model's move with it).
  */
 import { MlflowError } from '@darwin-mlflow/contract';
@@ -15,6 +15,7 @@ import { requestBody } from '../http/mount.js';
 import { parseQueryString } from '../http/queryString.js';
 import type { Principal } from './credentials.js';
 import type { AuthService } from './service.js';
+import { UPKEEP_ROUTES } from './service.js';
 import type { Capability } from './permissions.js';
 import type { ExperimentSource, Rule } from './rules.js';
 import { setRequestAuth } from './requestAuth.js';
@@ -37,13 +38,32 @@ type WithState = FastifyRequest & { [STATE]?: State };
 export function installAuth(app: FastifyInstance, auth: AuthService, staticPrefix: string): PermissionTable {
   const table = new PermissionTable(staticPrefix);
   // every route mounted after this point is recorded, so a test can list the ones with no rule
+  const upkeep = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const state = (request as WithState)[STATE];
+    if (!state?.principal || reply.statusCode >= 400) return payload;
+    const key = `${request.method} ${table.keyPath(request.routeOptions.url ?? '')}`;
+    await auth.afterSuccess(key, state.principal, () => requestValues(request, state), payload, request.ip);
+    return payload;
+  };
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) table.noteMounted(method, route.url);
+    const methods = [route.method].flat();
+    for (const method of methods) table.noteMounted(method, route.url);
+    // only the routes whose success changes permission rows pay for an onSend hook
+    if (methods.some((method) => UPKEEP_ROUTES.has(`${method} ${table.keyPath(route.url)}`))) {
+      route.onSend = [...[route.onSend ?? []].flat(), upkeep];
+    }
   });
   app.decorate('permissionTable', table);
 
+  // per mounted route pattern and method, so the cache is bounded by the route table
+  const rules = new Map<string, Rule | undefined>();
+  const ruleOf = (method: string, url: string): Rule | undefined => {
+    const key = `${method} ${url}`;
+    if (!rules.has(key)) rules.set(key, table.ruleFor(method, url));
+    return rules.get(key);
+  };
   app.addHook('onRequest', async (request, reply) => {
-    const rule = request.is404 ? undefined : table.ruleFor(request.method, request.routeOptions.url ?? '');
+    const rule = request.is404 ? undefined : ruleOf(request.method, request.routeOptions.url ?? '');
     const state: State = { rule, principal: undefined, body: undefined };
     (request as WithState)[STATE] = state;
     const result = await auth.verifier.authenticate({
@@ -75,13 +95,6 @@ export function installAuth(app: FastifyInstance, auth: AuthService, staticPrefi
     if (!rule || !(await allowed(auth, rule, principal, request, state))) return forbidden(reply, need(rule));
   });
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const state = (request as WithState)[STATE];
-    if (!state?.principal || reply.statusCode >= 400) return payload;
-    const key = `${request.method} ${table.keyPath(request.routeOptions.url ?? '')}`;
-    await auth.afterSuccess(key, state.principal, () => requestValues(request, state), payload, request.ip);
-    return payload;
-  });
   return table;
 }
 

@@ -40,6 +40,18 @@ export interface NewSession {
 
 const MAX_TOKEN_DAYS = 3650;
 
+/** The routes (`METHOD keyPath`) whose success afterSuccess acts on; enforce.ts hooks only these. */
+export const UPKEEP_ROUTES: ReadonlySet<string> = new Set([
+  'POST /mlflow/experiments/create',
+  'POST /mlflow/registered-models/create',
+  'POST /mlflow/registered-models/rename',
+  'DELETE /mlflow/registered-models/delete',
+  'POST /mlflow/experiments/delete',
+  'POST /mlflow/experiments/restore',
+  'POST /mlflow/runs/delete',
+  'DELETE /mlflow/model-versions/delete',
+]);
+
 export class AuthService {
   readonly store: AuthStore;
   readonly verifier: CredentialVerifier;
