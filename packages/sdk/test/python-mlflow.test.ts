@@ -3,14 +3,13 @@
  * examples/ against Python `mlflow server` 2.x started here. Skipped, with a notice on stderr,
  * where Python MLflow cannot be imported (see support/pythonMlflow.ts); a local cross-check.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { MlflowClient } from '../src/index.js';
 import { proxyArtifactCases } from './cases/artifacts.js';
 import { authCases } from './cases/auth.js';
 import { clientCases } from './cases/client.js';
 import { built, cliCases } from './cases/cli.js';
+import { expectWorkflowDone, runWorkflowExample } from './cases/workflow.js';
 import { pythonMlflow, startPythonMlflow } from './support/pythonMlflow.js';
 import type { PythonMlflowServer } from './support/pythonMlflow.js';
 
@@ -36,17 +35,7 @@ describe.skipIf(pythonMlflow === undefined)(`${label}: client, artifacts and the
 
   it('runs examples/darwin-workflow.ts unchanged: 10,000 points, a model, registered, promoted, downloaded by alias', async () => {
     process.env.MLFLOW_TRACKING_URI = server.url;
-    const { main } = await import('../../../examples/darwin-workflow.js');
-    const out = await main();
-    const run = await client.runs.get(out.runId);
-    expect(run.info.status).toBe('FINISHED');
-    expect(await client.metrics.history(out.runId, 'train_rmse').toArray()).toHaveLength(10_000);
-    const reports = await client.artifacts.walk(await client.resolveArtifactUri(`runs:/${out.runId}/reports`));
-    expect(reports.map((f) => f.path)).toEqual(['metrics.csv', 'plots/residuals.svg']);
-    expect(out.deployUri).toBe(`mlflow-artifacts:/${run.info.experiment_id}/${out.runId}/artifacts/model`);
-    const champion = await client.registeredModels.getVersionByAlias('HousePricingRF', 'champion');
-    expect(champion).toMatchObject({ version: out.version, current_stage: 'Production' });
-    expect(JSON.parse(fs.readFileSync(path.join(out.downloaded, 'data', 'model.json'), 'utf8'))).toMatchObject({ n_estimators: 100 });
+    await expectWorkflowDone(client, await runWorkflowExample());
   });
 });
 

@@ -101,6 +101,11 @@ class PartsStream extends Readable {
   }
 }
 
+/** Each chunk as the JSON texts of its items, for jsonListParts. */
+export async function* mapChunks<C>(chunks: AsyncIterable<C>, text: (chunk: C) => readonly string[]): AsyncGenerator<readonly string[]> {
+  for await (const chunk of chunks) yield text(chunk);
+}
+
 /**
  * `{"<name>":[items...], ...rest}` from chunks of items that are JSON text: the text
  * `rawJsonList` and `encodeJson` write for the same items (an empty list omitted, as proto JSON

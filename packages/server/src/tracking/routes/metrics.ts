@@ -4,9 +4,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Handler } from '../../http/mount.js';
 import { presentMetricWithRunId } from '../ajaxPresenters.js';
 import type { MetricService } from '../service/metrics.js';
-import type { RunMetric } from '../store/metrics.js';
 import { encodeJson } from '../../http/json.js';
-import { jsonListParts, StreamedJson } from '../../http/streamedJson.js';
+import { jsonListParts, mapChunks, StreamedJson } from '../../http/streamedJson.js';
 
 type T = typeof tracking;
 
@@ -24,10 +23,6 @@ function arg(args: URLSearchParams, name: string): string | undefined {
   return args.get(name) ?? undefined;
 }
 
-async function* pointJson(runs: AsyncIterable<RunMetric[]>): AsyncGenerator<string[]> {
-  for await (const points of runs) yield points.map((m) => encodeJson(presentMetricWithRunId(m)));
-}
-
 export function metricRoutes(metrics: MetricService) {
   const getMetricHistoryBulkInterval: Handler<T['getMetricHistoryBulkInterval']['request']> = async (req, { request }) => {
     const args = requestArgs(request);
@@ -38,7 +33,7 @@ export function metricRoutes(metrics: MetricService) {
       endStep: arg(args, 'end_step'),
       maxResults: arg(args, 'max_results'),
     });
-    return new StreamedJson(jsonListParts('metrics', pointJson(runs)));
+    return new StreamedJson(jsonListParts('metrics', mapChunks(runs, (points) => points.map((m) => encodeJson(presentMetricWithRunId(m))))));
   };
   return { getMetricHistoryBulkInterval };
 }

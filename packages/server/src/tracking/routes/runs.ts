@@ -1,7 +1,7 @@
 /** Handlers of the run endpoints: decode -> service -> present. */
 import type { loggedModels, tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
-import { jsonListParts, StreamedJson } from '../../http/streamedJson.js';
+import { jsonListParts, mapChunks, StreamedJson } from '../../http/streamedJson.js';
 import type { RunService } from '../service/runs.js';
 import { presentMetricHistoryJson, presentRun, presentRunInfo } from '../presenters.js';
 import type { DatasetInput } from '../entities.js';
@@ -11,10 +11,6 @@ type T = typeof tracking;
 /** `run_id`, falling back to the deprecated `run_uuid` (run_id wins when both are given). */
 function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
   return req.run_id || req.run_uuid || '';
-}
-
-async function* mapChunks<C>(chunks: AsyncIterable<C>, text: (chunk: C) => string[]): AsyncGenerator<string[]> {
-  for await (const chunk of chunks) yield text(chunk);
 }
 
 export function runRoutes(runs: RunService) {

@@ -4,17 +4,11 @@ import { isVisible } from '../../search/visibility.js';
 import type { tracking } from '@darwin-mlflow/contract';
 import type { Handler } from '../../http/mount.js';
 import { encodeJson, rawJsonList } from '../../http/json.js';
-import { jsonListParts, StreamedJson } from '../../http/streamedJson.js';
-import type { RunPage } from '../store/search.js';
+import { jsonListParts, mapChunks, StreamedJson } from '../../http/streamedJson.js';
 import type { SearchService } from '../service/search.js';
 import { presentExperiment, presentRunRows } from '../presenters.js';
 
 type T = typeof tracking;
-
-/** Each chunk's runs as wire JSON texts: SQLite's own, or the presenter's. */
-async function* runJsonChunks(pages: AsyncIterable<RunPage>): AsyncGenerator<string[]> {
-  for await (const page of pages) yield page.json ?? page.rows.map((run) => encodeJson(presentRunRows(run)));
-}
 
 export function searchRoutes(search: SearchService) {
   const searchRuns: Handler<T['searchRuns']['request']> = async (req, { request }) => {
@@ -23,7 +17,7 @@ export function searchRoutes(search: SearchService) {
     const experimentIds = visible ? (req.experiment_ids ?? []).filter((id) => isVisible(visible, String(id))) : req.experiment_ids;
     const runSearch = visible ? { ...req, experiment_ids: experimentIds } : req;
     const stream = search.streamRuns(runSearch);
-    if (stream) return new StreamedJson(jsonListParts('runs', runJsonChunks(stream.pages), (n) => ({ next_page_token: stream.nextPageToken(n) })));
+    if (stream) return new StreamedJson(jsonListParts('runs', mapChunks(stream.pages, (page) => page.json ?? page.rows.map((run) => encodeJson(presentRunRows(run)))), (n) => ({ next_page_token: stream.nextPageToken(n) })));
     const { page, nextPageToken } = await search.searchRuns(runSearch);
     if (page.json) return rawJsonList('runs', page.json, { next_page_token: nextPageToken });
     return { runs: page.rows.length > 0 ? page.rows.map(presentRunRows) : undefined, next_page_token: nextPageToken };

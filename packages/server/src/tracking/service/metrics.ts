@@ -32,19 +32,10 @@ export class MetricService {
 
   /**
    * MLflow's get_metric_history_bulk_interval_handler: samples steps across all runs, then
-   * returns, for each requested run in request order, its points at those steps ordered by
-   * step, timestamp, value (at most 25000 per run). A run id given twice is answered twice.
-   */
-  async getMetricHistoryBulkInterval(q: BulkIntervalQuery): Promise<RunMetric[]> {
-    const points: RunMetric[] = [];
-    for await (const run of this.streamMetricHistoryBulkInterval(q)) points.push(...run);
-    return points;
-  }
-
-  /**
-   * getMetricHistoryBulkInterval run by run (docs/streaming.md): the checks and the sampling
-   * first, then one requested run's points (at most 25000) at a time, so a reply over 100 runs
-   * holds one run's points in memory rather than all of them.
+   * yields, for each requested run in request order, its points at those steps ordered by
+   * step, timestamp, value (at most 25000 per run); a run id given twice is answered twice.
+   * The checks and the sampling come first, then one run's points at a time, so a reply over
+   * 100 runs holds one run's points in memory rather than all of them (docs/streaming.md).
    */
   async *streamMetricHistoryBulkInterval(q: BulkIntervalQuery): AsyncGenerator<RunMetric[]> {
     const range = stepRange(q.startStep, q.endStep);

@@ -7,7 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { MlflowError } from '@darwin-mlflow/contract';
+import type { Selectable } from 'kysely';
 import type { Database, Db } from '../../db/database.js';
+import type { AssessmentsTable, TraceInfoTable } from '../../db/tables.js';
 import { toBool, toInt } from '../../db/ints.js';
 import { insertIgnore, upsert } from '../../db/upsert.js';
 import { appendToUriPath } from '../../artifacts/uri.js';
@@ -18,19 +20,8 @@ import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './e
 import { compileTraceSearch } from './traceSearch.js';
 import type { TraceSearch } from './traceSearch.js';
 
-export interface StartTraceInput {
-  traceId: string;
-  experimentId: string;
-  requestTimeMs: number;
-  executionTimeMs: number | null;
-  state: string;
-  clientRequestId: string | null;
-  requestPreview: string | null;
-  responsePreview: string | null;
-  tags: Record<string, string>;
-  metadata: Record<string, string>;
-  assessments: AssessmentEntity[];
-}
+/** A new trace: everything its info holds. */
+export type StartTraceInput = TraceInfoEntity;
 
 export interface AssessmentChange {
   name?: string;
@@ -53,16 +44,7 @@ export function noSuchTrace(traceId: string): MlflowError {
   return new MlflowError(`Trace with ID '${traceId}' not found.`, 'RESOURCE_DOES_NOT_EXIST');
 }
 
-type TraceRow = {
-  request_id: string;
-  experiment_id: number | bigint | string;
-  timestamp_ms: number | bigint | string;
-  execution_time_ms: number | bigint | string | null;
-  status: string;
-  client_request_id: string | null;
-  request_preview: string | null;
-  response_preview: string | null;
-};
+type TraceRow = Selectable<TraceInfoTable>;
 
 export class TraceStore {
   constructor(private readonly database: Database) {}
@@ -268,24 +250,7 @@ export class TraceStore {
   }
 }
 
-type AssessmentRow = {
-  assessment_id: string;
-  trace_id: string;
-  name: string;
-  assessment_type: string;
-  value: string;
-  error: string | null;
-  created_timestamp: number | bigint | string;
-  last_updated_timestamp: number | bigint | string;
-  source_type: string;
-  source_id: string | null;
-  run_id: string | null;
-  span_id: string | null;
-  rationale: string | null;
-  overrides: string | null;
-  valid: boolean | number;
-  assessment_metadata: string | null;
-};
+type AssessmentRow = Selectable<AssessmentsTable>;
 
 function toAssessment(r: AssessmentRow): AssessmentEntity {
   return {
@@ -318,7 +283,7 @@ async function loadTraces(db: Db, ids: readonly string[]): Promise<TraceInfoEnti
     db.selectFrom('trace_request_metadata').selectAll().where('request_id', 'in', list).execute(),
     db.selectFrom('assessments').selectAll().where('trace_id', 'in', list).orderBy('created_timestamp').execute(),
   ]);
-  const byId = new Map(infos.map((r) => [r.request_id, toTrace(r as TraceRow)]));
+  const byId = new Map(infos.map((r) => [r.request_id, toTrace(r)]));
   for (const t of tags) {
     const trace = byId.get(t.request_id);
     if (trace) trace.tags[t.key] = t.value ?? '';
@@ -327,7 +292,7 @@ async function loadTraces(db: Db, ids: readonly string[]): Promise<TraceInfoEnti
     const trace = byId.get(m.request_id);
     if (trace) trace.metadata[m.key] = m.value ?? '';
   }
-  for (const a of assessments) byId.get(a.trace_id)?.assessments.push(toAssessment(a as AssessmentRow));
+  for (const a of assessments) byId.get(a.trace_id)?.assessments.push(toAssessment(a));
   return list.map((id) => byId.get(id)).filter((t): t is TraceInfoEntity => t !== undefined);
 }
 
