@@ -16,6 +16,7 @@ import { DEFAULT_AUTOCHECKPOINT_PAGES, DEFAULT_CHECKPOINT_OPTIONS, startCheckpoi
 import type { CheckpointOptions, Checkpointer } from './sqliteCheckpointer.js';
 import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 import { sqliteStreams } from './sqliteStreams.js';
+import { groupCommit } from './sqliteGroupCommit.js';
 
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -51,35 +52,23 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
   const statements = cachingDatabase(raw);
   const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
   const checkpoints = journalMode === 'wal' ? walCheckpoints(raw, target.file, { ...DEFAULT_CHECKPOINT_OPTIONS, ...checkpointOptions }) : undefined;
-  const begin = raw.prepare('BEGIN IMMEDIATE');
-  const commit = raw.prepare('COMMIT');
-  const rollback = raw.prepare('ROLLBACK');
   const streams = sqliteStreams(target.file, busyTimeoutMs, (sqlText) => statements.prepare(sqlText));
+  const writeTransaction = groupCommit<Kysely<Tables>>(raw, {
+    withConnection: (fn) => kysely.connection().execute(fn),
+    beforeBegin: () => checkpoints?.pause(),
+    began(conn) {
+      checkpoints?.began();
+      transactionConnections.set(conn, statements);
+    },
+    ended(conn, committed) {
+      transactionConnections.delete(conn);
+      checkpoints?.ended(committed);
+    },
+  });
   return {
     name: 'sqlite',
     kysely,
-    async writeTransaction(fn) {
-      const paused = checkpoints?.pause();
-      if (paused) await paused;
-      return kysely.connection().execute(async (conn) => {
-        begin.run();
-        let committed = false;
-        try {
-          checkpoints?.began();
-          transactionConnections.set(conn, statements);
-          const result = await fn(conn);
-          commit.run();
-          committed = true;
-          return result;
-        } catch (err) {
-          if (raw.inTransaction) rollback.run();
-          throw err;
-        } finally {
-          transactionConnections.delete(conn);
-          checkpoints?.ended(committed);
-        }
-      });
-    },
+    writeTransaction,
     classifyError,
     streamArrays: (query, chunkRows) => streams.stream(query, chunkRows),
     // one connection, in this process
