@@ -71,7 +71,7 @@ export function createContext(config: ServerConfig): AppContext {
     gatewayProxy: new GatewayProxyService({ target: config.deploymentsTarget, timeoutMs: config.deploymentsTimeoutMs ?? 120_000 }),
     registry,
     loggedModels: new LoggedModelService(loggedModelStore),
-    traces: new TraceService(new TraceStore(database)),
+    traces: new TraceService(new TraceStore(database), artifacts.artifacts),
     ...artifacts,
     auth,
     close: async () => {

@@ -8,17 +8,29 @@ import { MlflowError, traces } from '@darwin-mlflow/contract';
 import type { DecodedMessage } from '@darwin-mlflow/contract';
 import { parseTraceFilter, parseTraceOrderBy } from '../../search/tracesFilter.js';
 import { createPageToken, parsePageToken } from '../../search/pageToken.js';
+import { isVisible } from '../../search/visibility.js';
 import type { Visibility } from '../../search/visibility.js';
+import type { ArtifactService } from '../../artifacts/service/artifacts.js';
 import { pyJsonDumps } from '../../http/pyjson.js';
 import { durationToMs, timestampToMs } from '../protoTime.js';
-import type { AssessmentEntity, TraceInfoEntity } from '../traceEntities.js';
+import type { AssessmentEntity, TraceInfoEntity, TraceWithSpans } from '../traceEntities.js';
 import { validateKeyName, validateLengthLimit } from '../validation.js';
 import { parseExperimentId } from '../store/experiments.js';
 import type { AssessmentChange, TraceStore } from '../store/traces.js';
+import { isComplete, readTraceDataArtifact, traceDataNotFound } from './traceSpans.js';
+import type { TraceData } from './traceSpans.js';
+import { npmiFromCounts } from './traceCorrelation.js';
+import type { CorrelationCounts, Npmi } from './traceCorrelation.js';
 
 type StartRequest = DecodedMessage<typeof traces.startTraceV3.request>;
 type AssessmentWire = DecodedMessage<typeof traces.AssessmentMsg>;
 type TraceInfoWire = DecodedMessage<typeof traces.TraceInfoV3Msg>;
+type StartV2Request = DecodedMessage<typeof traces.startTrace.request>;
+type EndV2Request = DecodedMessage<typeof traces.endTrace.request>;
+type CorrelationRequest = DecodedMessage<typeof traces.calculateTraceFilterCorrelation.request>;
+
+/** Artifact reads of one batchGet run this many at a time. */
+const SPAN_READS_AT_ONCE = 8;
 
 /** SEARCH_TRACES_DEFAULT_MAX_RESULTS */
 const DEFAULT_MAX_RESULTS = 100;
@@ -50,6 +62,21 @@ function stringMap(value: unknown, path: string): Record<string, string> {
   return out;
 }
 
+/** Repeated TraceRequestMetadata / TraceTag entries as a map (a later key wins, as in MLflow's dict). */
+function keyValues(entries: readonly { key?: string; value?: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of entries) out[e.key ?? ''] = e.value ?? '';
+  return out;
+}
+
+/**
+ * TraceStatus → the state stored. MLflow stores `TRACE_STATUS_UNSPECIFIED` as it is, which its own
+ * reads then fail to load as a TraceState; the state it means is stored instead.
+ */
+function stateOfStatus(status: string | undefined): string {
+  return status === undefined || status === 'TRACE_STATUS_UNSPECIFIED' ? 'STATE_UNSPECIFIED' : status;
+}
+
 function checkId(id: string | undefined, what: string): string {
   if (!id) throw MlflowError.invalidParameter(`Missing value for required parameter '${what}'.`);
   if (id.length > MAX_ID) throw MlflowError.invalidParameter(`Invalid value '${id.slice(0, 250)}' for parameter '${what}': at most ${MAX_ID} characters.`);
@@ -57,7 +84,91 @@ function checkId(id: string | undefined, what: string): string {
 }
 
 export class TraceService {
-  constructor(private readonly store: TraceStore) {}
+  constructor(
+    private readonly store: TraceStore,
+    private readonly artifacts: ArtifactService,
+  ) {}
+
+  /**
+   * The one place spans are read: today every trace keeps them as `traces.json` at its artifact
+   * location; spans ingested over OTLP (tag `mlflow.trace.spansLocation` = `TRACKING_STORE`) are
+   * to be read from the spans table here. Undefined: none stored yet.
+   */
+  loadTraceSpans(info: TraceInfoEntity): Promise<TraceData | undefined> {
+    return readTraceDataArtifact(this.artifacts, info);
+  }
+
+  /** get_trace: the trace with its spans; without allow_partial, a trace whose spans are not all stored is 404. */
+  async getTrace(traceId: string, allowPartial: boolean): Promise<TraceWithSpans> {
+    const [info] = await this.store.getMany([traceId]);
+    if (!info) throw new MlflowError(`Trace with ID ${traceId} is not found.`, 'RESOURCE_DOES_NOT_EXIST');
+    const spans = (await this.loadTraceSpans(info))?.spans ?? [];
+    if (!allowPartial && (spans.length === 0 || !isComplete(info, spans.length))) {
+      throw new MlflowError(`Trace with ID ${traceId} is not fully exported yet, please try again later.`, 'RESOURCE_DOES_NOT_EXIST');
+    }
+    return { info, spans };
+  }
+
+  /** batch_get_traces: complete traces only, in the order asked for; unknown and unreadable ones left out. */
+  async batchGet(traceIds: readonly string[], visible?: Visibility): Promise<TraceWithSpans[]> {
+    const infos = (await this.store.getMany(traceIds)).filter((t) => isVisible(visible, t.experimentId));
+    const out: TraceWithSpans[] = [];
+    for (let i = 0; i < infos.length; i += SPAN_READS_AT_ONCE) {
+      const chunk = infos.slice(i, i + SPAN_READS_AT_ONCE);
+      const loaded = await Promise.all(chunk.map(async (info) => ({ info, spans: (await this.loadTraceSpans(info))?.spans ?? [] })));
+      out.push(...loaded.filter((t) => t.spans.length > 0 && isComplete(t.info, t.spans.length)));
+    }
+    return out;
+  }
+
+  /** get_trace_artifact_handler's body: the stored trace data, written as Python's json.dumps does. */
+  async traceDataJson(traceId: string): Promise<string> {
+    const data = await this.loadTraceSpans(await this.store.get(traceId));
+    if (!data) throw traceDataNotFound();
+    return pyJsonDumps(data.document);
+  }
+
+  /** deprecated_start_trace_v2: a new IN_PROGRESS trace with a random request id. */
+  startV2(req: StartV2Request): Promise<TraceInfoEntity> {
+    return this.store.start({
+      traceId: randomUUID().replace(/-/g, ''),
+      experimentId: req.experiment_id ?? '',
+      requestTimeMs: Number(req.timestamp_ms ?? 0),
+      executionTimeMs: null,
+      state: 'IN_PROGRESS',
+      clientRequestId: null,
+      requestPreview: null,
+      responsePreview: null,
+      tags: this.checkTags(keyValues(req.tags)),
+      metadata: keyValues(req.request_metadata),
+      assessments: [],
+    });
+  }
+
+  /** deprecated_end_trace_v2 */
+  endV2(req: EndV2Request): Promise<TraceInfoEntity> {
+    return this.store.end({
+      traceId: req.request_id ?? '',
+      endTimeMs: Number(req.timestamp_ms ?? 0),
+      state: stateOfStatus(req.status),
+      metadata: keyValues(req.request_metadata),
+      tags: this.checkTags(keyValues(req.tags)),
+    });
+  }
+
+  /** calculate_trace_filter_correlation over the experiments the caller may read. */
+  async filterCorrelation(req: CorrelationRequest, visible?: Visibility): Promise<CorrelationCounts & Npmi> {
+    // MLflow prefixes each filter with the base filter and `and`
+    const withBase = (filter: string | undefined) => (req.base_filter ? `${req.base_filter} and ${filter ?? ''}` : filter);
+    const counts = await this.store.correlationCounts({
+      experimentIds: req.experiment_ids.map((id) => parseExperimentId(id) ?? -1),
+      base: parseTraceFilter(req.base_filter),
+      filter1: parseTraceFilter(withBase(req.filter_string1)),
+      filter2: parseTraceFilter(withBase(req.filter_string2)),
+      ...(visible ? { visible } : {}),
+    });
+    return { ...counts, ...npmiFromCounts(counts) };
+  }
 
   start(req: StartRequest): Promise<TraceInfoEntity> {
     const info: TraceInfoWire = req.trace?.trace_info ?? { assessments: [] };
