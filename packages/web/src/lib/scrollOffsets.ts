@@ -4,7 +4,9 @@
  * together, in a capture listener that runs before either virtualizer renders. With the default
  * observer the second virtualizer read its offset after the first had rendered new rows, which
  * forced Chromium to lay them out there and then, inside the event (a DevTools-protocol profile
- * of a scroll over 10,000 rows put most of the main thread's script time in that read).
+ * of a scroll over 10,000 rows put most of the main thread's script time in that read). The
+ * virtualizer still reads the element's maximum scroll offset while it renders, which forces
+ * the same layout a little later (see docs/benchmarks.md).
  */
 import { debounce } from '@tanstack/react-virtual';
 import type { Virtualizer } from '@tanstack/react-virtual';
