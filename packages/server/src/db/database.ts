@@ -98,23 +98,6 @@ export class Database {
   }
 
   /**
-   * SQLite: each row of a SELECT, as an array (like `selectArrays`), handed to `visit` as it is
-   * read (see DialectDriver.eachArray), with driver errors translated. False, and nothing read,
-   * on the databases whose driver has no such read.
-   */
-  async eachArray<R extends readonly unknown[]>(query: Compilable<unknown>, visit: (row: R) => void): Promise<boolean> {
-    const each = this.driver.eachArray;
-    if (!each) return false;
-    const compiled = query.compile();
-    try {
-      await each(CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]), visit as unknown as (row: unknown[]) => void);
-    } catch (err) {
-      throw this.translate(err);
-    }
-    return true;
-  }
-
-  /**
    * Runs fn in one transaction: all of it is committed or none. Transient failures are retried
    * with a short backoff; an MlflowError thrown by fn rolls back and propagates unchanged.
    */

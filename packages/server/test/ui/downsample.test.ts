@@ -4,8 +4,6 @@
  */
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database as Store } from '../../src/db/database.js';
-import { downsampleMetric, foldedDownsample } from '../../src/tracking/store/metricBuckets.js';
 import { testDialects } from '../support/databases.js';
 import { call, startTestApp } from '../support/app.js';
 import type { TestServer } from '../support/app.js';
@@ -95,27 +93,6 @@ describe.each(testDialects())('downsampled metric histories on $dialect', (diale
     expect((await get(query)).body.buckets.find((b: { start_step: number }) => b.start_step === 1)).toEqual(expect.objectContaining({ min: -5, count: 2 }));
   });
 
-  it('takes a bucket\'s first and last value from its first and last steps, by timestamp then value', async () => {
-    const other = await newRun(server, 'downsample-ties');
-    const points: [step: number, timestamp: number, value: number][] = [
-      [10, 300, 5],
-      [10, 100, 7],
-      [10, 100, 3], // same step and time as the one above, smaller value: first
-      [11, 50, 9], // earliest time, but not the first step
-      [12, 200, 8],
-      [12, 400, 1],
-      [12, 400, 4], // same step and time as the one above, larger value: last
-    ];
-    await call(server.app, 'POST', `${API}/runs/log-batch`, { run_id: other, metrics: points.map(([step, timestamp, value]) => ({ key: 'v', value, timestamp, step })) });
-    const res = await get(`run_id=${other}&metric_key=v&buckets=1`);
-    expect(res.body).toEqual({
-      start_step: 10,
-      end_step: 12,
-      total_count: 7,
-      buckets: [{ start_step: 10, end_step: 12, start_timestamp: 50, end_timestamp: 400, count: 7, min: 1, max: 9, first: 3, last: 4 }],
-    });
-  });
-
   it('rejects bad input with INVALID_PARAMETER_VALUE', async () => {
     for (const query of ['metric_key=loss', `run_id=${runId}`, `run_id=${runId}&metric_key=loss&buckets=0`, `run_id=${runId}&metric_key=loss&buckets=x`, `run_id=${runId}&metric_key=loss&buckets=5001`, `run_id=${runId}&metric_key=loss&start_step=5`, `run_id=${runId}&metric_key=loss&start_step=9&end_step=2`]) {
       const res = await get(query);
@@ -158,56 +135,5 @@ describe('a single spike in 1,000,000 points (SQLite)', () => {
       start = Math.max(start, SPIKE - Math.floor(width / 3));
       end = Math.min(end, start + width);
     }
-  });
-});
-
-describe('the one-scan fold (SQLite) answers as the SQL statements do', () => {
-  let server: TestServer;
-  let store: Store;
-  let runId: string;
-
-  beforeAll(async () => {
-    const [sqlite] = testDialects().filter((d) => d.dialect === 'sqlite');
-    server = await startTestApp(sqlite!, 'fold');
-    runId = await newRun(server, 'fold');
-    // steps with repeats, times and values with ties, infinities, NaN points (value 0, is_nan 1)
-    let seed = 12345;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const db = new Database(server.database.uri.replace(/^sqlite:\/\/\//, ''));
-    const insert = db.prepare('INSERT OR IGNORE INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, ?)');
-    db.transaction(() => {
-      for (let i = 0; i < 20_000; i++) {
-        const r = random();
-        const value = r < 0.01 ? Infinity : r < 0.02 ? -Infinity : Math.floor(random() * 50) - 25;
-        const nan = random() < 0.02;
-        insert.run('m', nan ? 0 : value, Math.floor(random() * 40), runId, Math.floor(random() * 30_000) - 500, nan ? 1 : 0);
-      }
-      insert.run('far', 1, 0, runId, 2n ** 60n, 0);
-      insert.run('far', 2, 0, runId, 0, 0);
-    })();
-    db.close();
-    store = Store.open(server.database.uri);
-  }, 60_000);
-  afterAll(async () => {
-    await store?.close();
-    await server?.close();
-  });
-
-  it('gives the same buckets, held in memory or scanned twice, for any bucket count and range', async () => {
-    const ranges = [undefined, { start: 0n, end: 100n }, { start: -500n, end: -400n }, { start: 12_345n, end: 12_345n }, { start: 40_000n, end: 50_000n }];
-    for (const range of ranges) {
-      for (const buckets of [1, 7, 100, 500, 5000]) {
-        const sql = await store.read((db) => downsampleMetric(db, 'sqlite', runId, 'm', range, buckets));
-        const what = `${buckets} buckets, range ${range ? `${range.start}..${range.end}` : 'all'}`;
-        expect(await foldedDownsample(store, runId, 'm', range, buckets), what).toEqual(sql);
-        expect(await foldedDownsample(store, runId, 'm', range, buckets, 1000), `${what}, 1,000 points held`).toEqual(sql);
-      }
-    }
-  });
-
-  it('leaves a history with a step beyond 2^53 to the SQL statements', async () => {
-    expect(await foldedDownsample(store, runId, 'far', undefined, 10)).toBeUndefined();
-    const res = await call(server.app, 'GET', `${URL}?run_id=${runId}&metric_key=far&buckets=10`);
-    expect(res.body).toEqual(await store.read((db) => downsampleMetric(db, 'sqlite', runId, 'far', undefined, 10)));
   });
 });

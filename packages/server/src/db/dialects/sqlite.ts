@@ -82,11 +82,6 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
     },
     classifyError,
     streamArrays: (query, chunkRows) => streams.stream(query, chunkRows),
-    // through Kysely's connection lock, so a scan never runs inside another request's open transaction
-    eachArray: (query, visit) =>
-      kysely.connection().execute(async () => {
-        for (const row of statements.prepare(query.sql).iterate(...query.parameters) as IterableIterator<unknown[]>) visit(row);
-      }),
     // one connection, in this process
     poolUsage: () => ({ used: raw.inTransaction ? 1 : 0, idle: raw.inTransaction ? 0 : 1, waiting: 0 }),
     async close() {

@@ -43,13 +43,6 @@ export interface DialectDriver {
    * went away) closes the cursor and gives its connection back at once (docs/streaming.md).
    */
   streamArrays(query: CompiledQuery, chunkRows: number): AsyncGenerator<unknown[][]>;
-  /**
-   * SQLite only: hands each row of one SELECT (an array, as ../arrayRows.ts reads them) to
-   * `visit` as the statement steps, without building the rows into one array first, for reads
-   * that fold many rows into a small answer. The scan is synchronous: the connection (and the
-   * event loop) does nothing else until its last row, as with any other SQLite statement.
-   */
-  readonly eachArray?: (query: CompiledQuery, visit: (row: unknown[]) => void) => Promise<void>;
   poolUsage(): PoolUsage;
   close(): Promise<void>;
 }

@@ -1,13 +1,8 @@
 /**
  * Downsampled metric histories for the UI's charts: the step range of one run's metric cut into
  * equal-width buckets, each with its point count, min, max, first and last value and its step
- * and time bounds. NaN points are left out (a chart cannot draw them).
- *
- * On SQLite the run's points are read once and folded in JavaScript (./bucketFold.ts): rows
- * come from the same process, and one scan costs less than the three statements below. On
- * MySQL and PostgreSQL, where every row would cross the network, the database does the
- * grouping, after a statement for the bounds; a third reads the first and last points of each
- * bucket.
+ * and time bounds. The database does the grouping; a second statement reads the first and last
+ * points of each bucket. NaN points are left out (a chart cannot draw them).
  */
 import type { DownsampledMetric } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
@@ -15,7 +10,6 @@ import type { DialectName } from '../../db/backendUri.js';
 import type { Database, Db } from '../../db/database.js';
 import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { Int64Cell } from '../../db/arrayRows.js';
-import { PointCollector } from './bucketFold.js';
 import { largeRead } from './largeReads.js';
 
 export interface StepRange {
@@ -131,21 +125,6 @@ async function edgePoints(db: Db, dialect: DialectName, runId: string, key: stri
   return out;
 }
 
-/**
- * Points held in memory by a one-scan fold (24 bytes each, ~6 MB): a longer history is scanned
- * twice, once for its bounds and once to fold it, holding nothing.
- */
-export const HOLD_POINTS = 250_000;
-
-/** The one-scan fold; undefined where the driver cannot hand rows over one by one, or a step is beyond 2^53. */
-export async function foldedDownsample(database: Database, runId: string, key: string, range: StepRange | undefined, buckets: number, holdPoints = HOLD_POINTS): Promise<DownsampledMetric | undefined> {
-  let query = database.db.selectFrom('metrics').select(['step', 'timestamp', 'value']).where('run_uuid', '=', runId).where(keyIs(database.dialect, key)).where(NOT_NAN);
-  if (range) query = query.where('step', '>=', String(range.start) as never).where('step', '<=', String(range.end) as never);
-  const points = new PointCollector(holdPoints);
-  if (!(await database.eachArray(query, points.add))) return undefined;
-  return points.result(buckets, async (add) => void (await database.eachArray(query, add)));
-}
-
 export class MetricBucketStore {
   constructor(private readonly database: Database) {}
 
@@ -161,9 +140,7 @@ export class MetricBucketStore {
     });
   }
 
-  async downsample(runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
-    const folded = await foldedDownsample(this.database, runId, key, range, buckets);
-    if (folded) return folded;
+  downsample(runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
     const { dialect } = this.database;
     return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets)));
   }
