@@ -108,6 +108,11 @@ describe('runs table', () => {
     const error = page.locator('.filterbox .field-error');
     await error.waitFor();
     expect(await error.textContent()).toMatch(/Invalid|syntax|parse/i);
+    // under the box, and the box says it is invalid
+    const [boxAt, errorAt] = [await box.boundingBox(), await error.boundingBox()];
+    expect(errorAt!.y).toBeGreaterThanOrEqual(boxAt!.y + boxAt!.height);
+    expect(await box.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'runs-filter-error');
 
     await box.fill("params.model = 'tree'");
     await box.press('Enter');
@@ -135,6 +140,22 @@ describe('runs table', () => {
     await page.getByRole('button', { name: 'Show 1 child runs' }).click();
     await page.getByRole('link', { name: 'child-fold-1' }).waitFor();
     expect(page.url()).toContain(`expand=${bestRun.runId}`);
+  });
+
+  it('ends a clipped param value with an ellipsis and holds the whole value in its title', async () => {
+    const exp = await seed.experiment('long-values');
+    const note = 'trained on the full 2024 transaction history with balanced classes, early stopping after ten epochs and a calibrated threshold';
+    await seed.run(exp, 'long-note', { params: { note }, metrics: { rmse: 0.5 } });
+    await page.goto(`${server.base}/#/experiments/${exp}`);
+    await page.getByRole('link', { name: 'long-note' }).waitFor();
+    const cell = page.locator('.runs-row:not(.header) [role="cell"]', { hasText: 'trained on' });
+    expect(await cell.getAttribute('title')).toBe(note);
+    const style = await cell.evaluate((el: any) => {
+      const cs = (globalThis as any).getComputedStyle(el);
+      return { display: cs.display, textOverflow: cs.textOverflow, overflow: cs.overflowX, whiteSpace: cs.whiteSpace, clipped: el.scrollWidth > el.clientWidth };
+    });
+    expect(style).toEqual({ display: 'block', textOverflow: 'ellipsis', overflow: 'hidden', whiteSpace: 'nowrap', clipped: true });
+    await screenshot(page, 'runs-long-values');
   });
 });
 

@@ -3,13 +3,14 @@
  * for rows and data columns, so only what is on screen is in the DOM at 10,000 runs. Sorting
  * is the server's (manualSorting); clicking a header asks for a new order.
  */
-import { flexRender, getCoreRowModel, getExpandedRowModel, useReactTable } from '@tanstack/react-table';
+import { getCoreRowModel, getExpandedRowModel, useReactTable } from '@tanstack/react-table';
 import type { ColumnDef, ExpandedState, Row, Updater } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router';
 import { formatDuration, formatNumber, formatTime } from '../lib/format';
 import { cellValue } from '../lib/runRows';
+import { observeSharedOffset } from '../lib/scrollOffsets';
 import type { RunRow } from '../lib/runRows';
 import { columnId } from '../lib/runsViewState';
 import type { DataColumn, SortSpec } from '../lib/runsViewState';
@@ -84,6 +85,7 @@ export function RunsTable(props: Props) {
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 12,
+    observeElementOffset: observeSharedOffset,
   });
   const colVirtualizer = useVirtualizer({
     horizontal: true,
@@ -92,6 +94,7 @@ export function RunsTable(props: Props) {
     estimateSize: () => DATA_WIDTH,
     paddingStart: fixedWidth,
     overscan: 3,
+    observeElementOffset: observeSharedOffset,
   });
   const vRows = rowVirtualizer.getVirtualItems();
   const vCols = colVirtualizer.getVirtualItems();
@@ -114,68 +117,31 @@ export function RunsTable(props: Props) {
 
   const leadingSpace = (vCols[0]?.start ?? fixedWidth) - fixedWidth;
   const trailingSpace = totalWidth - (vCols[vCols.length - 1]?.end ?? fixedWidth);
-  const headerColumns = table.getFlatHeaders();
+  const firstCol = vCols[0]?.index ?? 0;
+  const endCol = (vCols[vCols.length - 1]?.index ?? -1) + 1;
   const allSelected = rows.length > 0 && visibleRows.every((r) => selected.has(r.id));
-
-  const sortFor = (id: string): SortSpec | undefined => {
-    const f = fixed.find((c) => c.id === id)?.sortKey;
-    if (f) return { ...f, asc: false };
-    const data = columns.find((c) => columnId(c) === id);
-    return data ? { ...data, asc: false } : undefined;
-  };
-  const sortState = (id: string): 'ascending' | 'descending' | 'none' => {
-    const s = sortFor(id);
-    if (!s || s.kind !== sort.kind || s.key !== sort.key) return 'none';
-    return sort.asc ? 'ascending' : 'descending';
-  };
-  const header = (id: string, width: number, sticky?: number) => {
-    const h = headerColumns.find((x) => x.id === id);
-    const spec = sortFor(id);
-    const state = sortState(id);
-    const style = { width, left: sticky };
-    if (id === 'select') {
-      return (
-        <div key={id} role="columnheader" className="cell sticky" style={style}>
-          <input
-            type="checkbox"
-            aria-label="Select all shown runs"
-            checked={allSelected}
-            onChange={(e) => onSelected(new Set(e.target.checked ? visibleRows.map((r) => r.id) : []))}
-          />
-        </div>
-      );
-    }
-    return (
-      <div key={id} role="columnheader" aria-sort={state} className={`cell head${sticky !== undefined ? ' sticky' : ''}`} style={style} title={String(h?.column.columnDef.header ?? id)}>
-        {spec ? (
-          <button type="button" className="sort" onClick={() => onSort({ ...spec, asc: state === 'descending' })}>
-            {h ? flexRender(h.column.columnDef.header, h.getContext()) : id}
-            <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}</span>
-          </button>
-        ) : (
-          h && flexRender(h.column.columnDef.header, h.getContext())
-        )}
-      </div>
-    );
-  };
+  // stable callbacks, so the memoised header renders again only when what it shows changes
+  const latest = useRef({ onSort, onSelected, visibleRows });
+  latest.current = { onSort, onSelected, visibleRows };
+  const sortBy = useCallback((spec: SortSpec) => latest.current.onSort(spec), []);
+  const selectAll = useCallback((checked: boolean) => latest.current.onSelected(new Set(checked ? latest.current.visibleRows.map((r) => r.id) : [])), []);
 
   return (
     <div ref={scroller} className="runs-scroller" role="table" aria-label="Runs" aria-rowcount={visibleRows.length + 1}>
       <div className="runs-inner" style={{ height: rowVirtualizer.getTotalSize() + ROW_HEIGHT, width: totalWidth }}>
-        <div role="row" className="runs-row header" style={{ width: totalWidth }}>
-          {fixed.map((c, i) => header(c.id, c.width, i < 2 ? (i === 0 ? 0 : fixed[0]?.width) : undefined))}
-          <div className="spacer" style={{ width: leadingSpace }} />
-          {vCols.map((vc) => {
-            const c = columns[vc.index] as DataColumn;
-            return (
-              <div key={columnId(c)} className="head-wrap" style={{ width: DATA_WIDTH }}>
-                {header(columnId(c), DATA_WIDTH)}
-                <span className={`kind ${c.kind}`}>{c.kind}</span>
-              </div>
-            );
-          })}
-          <div className="spacer" style={{ width: trailingSpace }} />
-        </div>
+        <RunsHeader
+          fixed={fixed}
+          columns={columns}
+          firstCol={firstCol}
+          endCol={endCol}
+          leadingSpace={leadingSpace}
+          trailingSpace={trailingSpace}
+          width={totalWidth}
+          sort={sort}
+          onSort={sortBy}
+          allSelected={allSelected}
+          onSelectAll={selectAll}
+        />
         {vRows.map((vr) => {
           const row = visibleRows[vr.index];
           if (!row) return null;
@@ -188,8 +154,8 @@ export function RunsTable(props: Props) {
               width={totalWidth}
               fixed={fixed}
               columns={columns}
-              firstCol={vCols[0]?.index ?? 0}
-              endCol={(vCols[vCols.length - 1]?.index ?? -1) + 1}
+              firstCol={firstCol}
+              endCol={endCol}
               leadingSpace={leadingSpace}
               trailingSpace={trailingSpace}
               isSelected={selected.has(row.id)}
@@ -203,6 +169,66 @@ export function RunsTable(props: Props) {
     </div>
   );
 }
+
+interface HeaderProps {
+  fixed: FixedColumn[];
+  columns: DataColumn[];
+  /** The data columns on screen: [firstCol, endCol). */
+  firstCol: number;
+  endCol: number;
+  leadingSpace: number;
+  trailingSpace: number;
+  width: number;
+  sort: SortSpec;
+  onSort: (sort: SortSpec) => void;
+  allSelected: boolean;
+  onSelectAll: (checked: boolean) => void;
+}
+
+/** The header row. Memoised: a vertical scroll does not render it again. */
+const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
+  const { fixed, columns, sort } = p;
+  const sortState = (spec: SortSpec | undefined): 'ascending' | 'descending' | 'none' => {
+    if (!spec || spec.kind !== sort.kind || spec.key !== sort.key) return 'none';
+    return sort.asc ? 'ascending' : 'descending';
+  };
+  const cell = (id: string, label: string, width: number, spec: SortSpec | undefined, sticky?: number) => {
+    const state = sortState(spec);
+    return (
+      <div key={id} role="columnheader" aria-sort={state} className={`cell head${sticky !== undefined ? ' sticky' : ''}`} style={{ width, left: sticky }} title={label}>
+        {spec ? (
+          <button type="button" className="sort" onClick={() => p.onSort({ ...spec, asc: state === 'descending' })}>
+            {label}
+            <span aria-hidden="true">{state === 'ascending' ? ' ▲' : state === 'descending' ? ' ▼' : ''}</span>
+          </button>
+        ) : (
+          label
+        )}
+      </div>
+    );
+  };
+  return (
+    <div role="row" className="runs-row header" style={{ width: p.width }}>
+      {fixed.map((c, i) =>
+        c.id === 'select' ? (
+          <div key={c.id} role="columnheader" className="cell sticky check" style={{ width: c.width, left: 0 }}>
+            <input type="checkbox" aria-label="Select all shown runs" checked={p.allSelected} onChange={(e) => p.onSelectAll(e.target.checked)} />
+          </div>
+        ) : (
+          cell(c.id, headerLabel(c.id), c.width, c.sortKey && { ...c.sortKey, asc: false }, i === 1 ? fixed[0]?.width : undefined)
+        ),
+      )}
+      <div className="spacer" style={{ width: p.leadingSpace }} />
+      {columns.slice(p.firstCol, p.endCol).map((c) => (
+        <div key={columnId(c)} className="head-wrap" style={{ width: DATA_WIDTH }}>
+          {cell(columnId(c), c.key, DATA_WIDTH, { ...c, asc: false })}
+          <span className={`kind ${c.kind}`}>{c.kind}</span>
+        </div>
+      ))}
+      <div className="spacer" style={{ width: p.trailingSpace }} />
+    </div>
+  );
+});
 
 interface RowProps {
   row: Row<RunRow>;
@@ -238,7 +264,7 @@ const RunRowView = memo(function RunRowView(p: RowProps) {
       className={`runs-row${p.isSelected ? ' selected' : ''}${info.lifecycle_stage === 'deleted' ? ' deleted' : ''}`}
       style={{ transform: `translateY(${p.top}px)`, width: p.width }}
     >
-      <div role="cell" className="cell sticky" style={{ width: fixed[0]?.width, left: 0 }}>
+      <div role="cell" className="cell sticky check" style={{ width: fixed[0]?.width, left: 0 }}>
         <input type="checkbox" aria-label={`Select run ${info.run_name ?? info.run_id}`} checked={p.isSelected} onChange={() => p.onToggle(row.id)} />
       </div>
       <div role="cell" className="cell sticky name" style={{ width: fixed[1]?.width, left: fixed[0]?.width, paddingLeft: 8 + row.depth * 18 }}>
