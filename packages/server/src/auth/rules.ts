@@ -26,7 +26,9 @@ export type ExperimentSource =
   /** MLflow 3.x: the experiment of the trace named by the `trace_id` / `request_id` path parameter. */
   | { from: 'path_trace' }
   /** MLflow 3.x startTraceV3: `trace.trace_info.trace_location.mlflow_experiment.experiment_id` of the body. */
-  | { from: 'trace_location' };
+  | { from: 'trace_location' }
+  /** MLflow 3.x OTLP export: the `x-mlflow-experiment-id` request header. */
+  | { from: 'experiment_header' };
 
 export type Rule =
   /** No credentials needed. */
@@ -98,7 +100,7 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   // the artifact proxy under `<experiment id>/traces/...`, checked like any artifact there
   startTraceV3: byExperiment('update', { from: 'trace_location' }),
   getTraceInfoV3: byTrace('read'),
-  // answers no trace data (spans live in artifact locations)
+  // answers only the traces of experiments the caller may read (the others are left out)
   batchGetTraces: AUTHENTICATED,
   searchTracesV3: AUTHENTICATED,
   deleteTraces: byExperiment('delete'),
@@ -167,6 +169,8 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
   // readiness for probes and load balancers: says only "ok" or "unavailable" per dependency
   'GET /ready': PUBLIC,
   'GET /version': AUTHENTICATED,
+  // MLflow 3.x OTLP span export into the experiment the `x-mlflow-experiment-id` header names
+  'POST /v1/traces': byExperiment('update', { from: 'experiment_header' }),
   'GET /metrics': AUTHENTICATED,
   'GET /graphql': AUTHENTICATED,
   'POST /graphql': AUTHENTICATED,

@@ -5,6 +5,7 @@ import { experimentVisibility } from '../../auth/requestAuth.js';
 import { isVisible } from '../../search/visibility.js';
 import type { TraceService } from '../service/traces.js';
 import { presentAssessment, presentTraceInfo } from '../tracePresenters.js';
+import { presentTraceWithSpans } from '../spanPresenters.js';
 
 type T = typeof traces;
 type DeleteRequest = Parameters<TraceService['deleteTraces']>[0];
@@ -14,9 +15,13 @@ export function traceRoutes(service: TraceService) {
   const getTraceInfoV3: Handler<T['getTraceInfoV3']['request']> = async (req) => ({
     trace: { trace_info: presentTraceInfo(await service.get(req.trace_id ?? '')) },
   });
-  // batch_get_traces returns the traces whose spans are all in the tracking store; this server
-  // keeps spans in each trace's artifact location, so there are none (clients then read traces.json)
-  const batchGetTraces: Handler<T['batchGetTraces']['request']> = () => ({});
+  // batch_get_traces returns the traces whose spans are all in the tracking store (sent over
+  // OTLP); a client reads the others' traces.json. Unreadable experiments' traces are left out.
+  const batchGetTraces: Handler<T['batchGetTraces']['request']> = async (req, { request }) => {
+    const visible = await experimentVisibility(request);
+    const found = await service.batchGet(req.trace_ids, (id) => isVisible(visible, id));
+    return { traces: found.length > 0 ? found.map(presentTraceWithSpans) : undefined };
+  };
   const searchTracesV3: Handler<T['searchTracesV3']['request']> = async (req, { request }) => {
     // traces inherit their experiment's permission: unreadable experiments are left out
     const visible = await experimentVisibility(request);

@@ -15,6 +15,8 @@ import type { AssessmentEntity, TraceInfoEntity } from '../traceEntities.js';
 import { validateKeyName, validateLengthLimit } from '../validation.js';
 import { parseExperimentId } from '../store/experiments.js';
 import type { AssessmentChange, TraceStore } from '../store/traces.js';
+import type { SpanStore, StoredSpan } from '../store/spans.js';
+import { SIZE_STATS_METADATA, SPANS_IN_TRACKING_STORE, SPANS_LOCATION_TAG } from '../spanEntities.js';
 
 type StartRequest = DecodedMessage<typeof traces.startTraceV3.request>;
 type AssessmentWire = DecodedMessage<typeof traces.AssessmentMsg>;
@@ -56,8 +58,17 @@ function checkId(id: string | undefined, what: string): string {
   return id;
 }
 
+/** A trace with its spans (batch_get_traces). */
+export interface TraceWithSpans {
+  info: TraceInfoEntity;
+  spans: StoredSpan[];
+}
+
 export class TraceService {
-  constructor(private readonly store: TraceStore) {}
+  constructor(
+    private readonly store: TraceStore,
+    private readonly spans: SpanStore,
+  ) {}
 
   start(req: StartRequest): Promise<TraceInfoEntity> {
     const info: TraceInfoWire = req.trace?.trace_info ?? { assessments: [] };
@@ -85,6 +96,20 @@ export class TraceService {
 
   get(traceId: string): Promise<TraceInfoEntity> {
     return this.store.get(traceId);
+  }
+
+  /**
+   * batch_get_traces: the traces, in the order asked, whose spans are all in the `spans` table
+   * (tagged TRACKING_STORE, with at least the span count their size stats name). `readable`
+   * leaves out traces of experiments the caller may not read.
+   */
+  async batchGet(traceIds: readonly string[], readable: (experimentId: string) => boolean = () => true): Promise<TraceWithSpans[]> {
+    const infos = (await this.store.getMany(traceIds)).filter((t) => readable(t.experimentId) && t.tags[SPANS_LOCATION_TAG] === SPANS_IN_TRACKING_STORE);
+    const spans = await this.spans.loadSpansFromTable(infos.map((t) => t.traceId));
+    return infos.flatMap((info) => {
+      const list = spans.get(info.traceId) ?? [];
+      return list.length > 0 && list.length >= expectedSpanCount(info) ? [{ info, spans: list }] : [];
+    });
   }
 
   experimentIdOf(traceId: string): Promise<string> {
@@ -190,6 +215,18 @@ export class TraceService {
       out[validateLengthLimit('key', MAX_TAG_KEY, key)] = validateLengthLimit('value', MAX_TAG_VALUE, value, true);
     }
     return out;
+  }
+}
+
+/** `num_spans` of the trace's `mlflow.trace.sizeStats` metadata (0 when absent or unreadable). */
+function expectedSpanCount(info: TraceInfoEntity): number {
+  const stats = info.metadata[SIZE_STATS_METADATA];
+  if (!stats) return 0;
+  try {
+    const n = (JSON.parse(stats) as { num_spans?: unknown }).num_spans;
+    return typeof n === 'number' ? n : 0;
+  } catch {
+    return 0;
   }
 }
 
