@@ -2,7 +2,7 @@
  * Builds the Fastify application from a configuration object (no listening here): endpoint
  * catalogue under /api/2.0 and /ajax-api/2.0, MLflow's transport rules and error envelope.
  */
-import { ENDPOINTS, MlflowError, loggedModels } from '@darwin-mlflow/contract';
+import { ENDPOINTS, MlflowError, loggedModels, traces } from '@darwin-mlflow/contract';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config/serverConfig.js';
@@ -119,6 +119,10 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
     loggedModelLocation: async (modelId) => {
       if (generation !== '3.x') throw needsMlflow3Schema(loggedModels.getLoggedModel);
       return (await ctx.loggedModels.get(modelId)).artifact_location;
+    },
+    traceData: async (traceId) => {
+      if (generation !== '3.x') throw needsMlflow3Schema(traces.getTrace);
+      return ctx.traces.traceDataJson(traceId);
     },
   });
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });

@@ -63,6 +63,7 @@ export function createContext(config: ServerConfig): AppContext {
   const registry = createRegistry(config, database, runStore, loggedModelStore);
   const runs = new RunService(runStore, config.truncateLongValues);
   const artifacts = createArtifactServices(config, runs);
+  const spanStore = new SpanStore(database);
   const auth = config.auth ? AuthService.open(config.auth, database, { cwd: config.cwd }) : undefined;
   return {
     config,
@@ -75,8 +76,8 @@ export function createContext(config: ServerConfig): AppContext {
     gatewayProxy: new GatewayProxyService({ target: config.deploymentsTarget, timeoutMs: config.deploymentsTimeoutMs ?? 120_000 }),
     registry,
     loggedModels: new LoggedModelService(loggedModelStore),
-    traces: new TraceService(new TraceStore(database), new SpanStore(database)),
-    spans: new SpanService(new SpanStore(database)),
+    traces: new TraceService(new TraceStore(database), artifacts.artifacts, spanStore),
+    spans: new SpanService(spanStore),
     ...artifacts,
     auth,
     close: async () => {

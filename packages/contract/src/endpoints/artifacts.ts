@@ -141,11 +141,21 @@ export const createPromptlabRun = {
   trackingOnly: true,
 } as const satisfies ArtifactUiRoute;
 
+/** MLflow 3.x: query `request_id`; the trace's spans (`traces.json`) as an attachment. */
+export const getTraceArtifact = {
+  name: 'getTraceArtifact',
+  methods: ['GET'],
+  path: '/mlflow/get-trace-artifact',
+  family: 'ajax',
+  trackingOnly: true,
+} as const satisfies ArtifactUiRoute;
+
 export const ARTIFACT_UI_ROUTES: readonly ArtifactUiRoute[] = [
   getArtifact,
   getModelVersionArtifact,
   uploadRunArtifact,
   createPromptlabRun,
+  getTraceArtifact,
 ];
 
 /** Largest body `upload-artifact` accepts (MLflow: 10 MB by Content-Length). */

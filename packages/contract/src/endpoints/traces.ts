@@ -238,6 +238,103 @@ export const deleteAssessment = endpoint({
   schema: {},
 });
 
+/** GetTrace: the trace with its spans (MLflow answers it for spans in the tracking store). */
+export const getTrace = endpoint({
+  name: 'getTrace',
+  methods: ['GET'],
+  path: '/mlflow/traces/get',
+  apiVersion: 3,
+  since: '3.x',
+  request: message('GetTrace', { trace_id: field('string'), allow_partial: field('bool') }),
+  schema: { trace_id: ['string', 'required'], allow_partial: ['bool'] },
+});
+
+export const calculateTraceFilterCorrelation = endpoint({
+  name: 'calculateTraceFilterCorrelation',
+  methods: ['POST'],
+  path: '/mlflow/traces/calculate-filter-correlation',
+  apiVersion: 3,
+  since: '3.x',
+  request: message('CalculateTraceFilterCorrelation', {
+    experiment_ids: repeated('string'),
+    filter_string1: field('string'),
+    filter_string2: field('string'),
+    base_filter: field('string'),
+  }),
+  schema: {
+    experiment_ids: ['array', 'required', 'itemTypeString'],
+    filter_string1: ['string', 'required'],
+    filter_string2: ['string', 'required'],
+    base_filter: ['string'],
+  },
+});
+
+// MLflow 3.x's deprecated 2.x trace RPCs (TraceInfo v2: request_id, timestamp_ms, status, ...)
+
+export const TRACE_STATUS = enumType('TraceStatus', { TRACE_STATUS_UNSPECIFIED: 0, OK: 1, ERROR: 2, IN_PROGRESS: 3 });
+const TraceRequestMetadataMsg = message('TraceRequestMetadata', { key: field('string'), value: field('string') });
+const TraceTagMsg = message('TraceTag', { key: field('string'), value: field('string') });
+const KEY_VALUES = ['array', { kind: 'itemsHave', keys: ['key'] }] as const;
+
+export const startTrace = endpoint({
+  name: 'startTrace',
+  methods: ['POST'],
+  path: '/mlflow/traces',
+  since: '3.x',
+  request: message('StartTrace', {
+    experiment_id: field('string'),
+    timestamp_ms: field('int64'),
+    request_metadata: repeated(TraceRequestMetadataMsg),
+    tags: repeated(TraceTagMsg),
+  }),
+  schema: { experiment_id: ['string'], timestamp_ms: ['intlike'], request_metadata: KEY_VALUES, tags: KEY_VALUES },
+});
+
+export const endTrace = endpoint({
+  name: 'endTrace',
+  methods: ['PATCH'],
+  path: '/mlflow/traces/:request_id',
+  since: '3.x',
+  request: message('EndTrace', {
+    request_id: field('string'),
+    timestamp_ms: field('int64'),
+    status: field(TRACE_STATUS),
+    request_metadata: repeated(TraceRequestMetadataMsg),
+    tags: repeated(TraceTagMsg),
+  }),
+  schema: { timestamp_ms: ['intlike'], status: ['string'], request_metadata: KEY_VALUES, tags: KEY_VALUES },
+});
+
+export const getTraceInfo = endpoint({
+  name: 'getTraceInfo',
+  methods: ['GET'],
+  path: '/mlflow/traces/:request_id/info',
+  since: '3.x',
+  request: message('GetTraceInfo', { request_id: field('string') }),
+  schema: {},
+});
+
+export const searchTraces = endpoint({
+  name: 'searchTraces',
+  methods: ['GET'],
+  path: '/mlflow/traces',
+  since: '3.x',
+  request: message('SearchTraces', {
+    experiment_ids: repeated('string'),
+    filter: field('string'),
+    max_results: field('int32'),
+    order_by: repeated('string'),
+    page_token: field('string'),
+  }),
+  schema: {
+    experiment_ids: ['array', 'itemTypeString', 'required'],
+    filter: ['string'],
+    max_results: ['intlike', { kind: 'max', max: 500 }],
+    order_by: ['array', 'itemTypeString'],
+    page_token: ['string'],
+  },
+});
+
 export const TRACE_ENDPOINTS = [
   startTraceV3,
   getTraceInfoV3,
@@ -254,4 +351,10 @@ export const TRACE_ENDPOINTS = [
   getAssessment,
   updateAssessment,
   deleteAssessment,
+  getTrace,
+  calculateTraceFilterCorrelation,
+  startTrace,
+  endTrace,
+  getTraceInfo,
+  searchTraces,
 ] as const;

@@ -246,6 +246,8 @@ async function experimentAllowed(
       const traceId = params.trace_id ?? params.request_id;
       return traceId !== undefined && access.canOnExperiment(principal, await access.traceExperimentId(traceId), need);
     }
+    case 'query_trace':
+      return access.canOnExperiment(principal, await access.traceExperimentId(required(requestValues(request, state), source.param)), need);
     case 'trace_location':
       return access.canOnExperiment(principal, traceLocationExperiment(requestValues(request, state)), need);
     case 'experiment_header': {

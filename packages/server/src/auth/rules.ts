@@ -25,6 +25,8 @@ export type ExperimentSource =
   | { from: 'path_logged_model' }
   /** MLflow 3.x: the experiment of the trace named by the `trace_id` / `request_id` path parameter. */
   | { from: 'path_trace' }
+  /** MLflow 3.x: the experiment of the trace named by a query parameter (getTrace, get-trace-artifact). */
+  | { from: 'query_trace'; param: 'trace_id' | 'request_id' }
   /** MLflow 3.x startTraceV3: `trace.trace_info.trace_location.mlflow_experiment.experiment_id` of the body. */
   | { from: 'trace_location' }
   /** MLflow 3.x OTLP export: the `x-mlflow-experiment-id` request header. */
@@ -52,6 +54,7 @@ const byRuns = (need: Capability, param: 'run_id' | 'run_ids'): Rule => byExperi
 const byModel = (need: Capability, source: 'name' | 'path_model' = 'name'): Rule => ({ kind: 'model', need, source });
 const byLoggedModel = (need: Capability): Rule => byExperiment(need, { from: 'path_logged_model' });
 const byTrace = (need: Capability): Rule => byExperiment(need, { from: 'path_trace' });
+const byQueryTrace = (need: Capability, param: 'trace_id' | 'request_id'): Rule => byExperiment(need, { from: 'query_trace', param });
 const proxy = (need: Capability): Rule => byExperiment(need, { from: 'artifact_path' });
 
 /** Catalogue endpoints (tracking, registry, artifacts, ajax extras, UI artifact helpers) by name. */
@@ -100,9 +103,16 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   // the artifact proxy under `<experiment id>/traces/...`, checked like any artifact there
   startTraceV3: byExperiment('update', { from: 'trace_location' }),
   getTraceInfoV3: byTrace('read'),
+  getTrace: byQueryTrace('read', 'trace_id'),
   // answers only the traces of experiments the caller may read (the others are left out)
   batchGetTraces: AUTHENTICATED,
   searchTracesV3: AUTHENTICATED,
+  calculateTraceFilterCorrelation: AUTHENTICATED,
+  // the deprecated 2.x trace RPCs MLflow 3.x still serves
+  startTrace: byExperiment('update'),
+  endTrace: byTrace('update'),
+  getTraceInfo: byTrace('read'),
+  searchTraces: AUTHENTICATED,
   deleteTraces: byExperiment('delete'),
   deleteTracesV3: byExperiment('delete'),
   setTraceTag: byTrace('update'),
@@ -149,6 +159,8 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   getModelVersionArtifact: byModel('read'),
   uploadRunArtifact: byRun('update', 'run_uuid'),
   createPromptlabRun: byExperiment('update'),
+  // MLflow 3.x: a trace's spans, READ on its experiment (MLflow's validate_can_read_trace_artifact)
+  getTraceArtifact: byQueryTrace('read', 'request_id'),
   // forwards to the configured deployments server; touches no tracked resource
   gatewayProxy: AUTHENTICATED,
 };

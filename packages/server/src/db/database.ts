@@ -81,6 +81,22 @@ export class Database {
   }
 
   /**
+   * The rows of a SELECT as arrays (like `selectArrays`), for reads whose rows are a few large
+   * strings (wire JSON): on SQLite they run on a reader thread, so several use more than one
+   * core; elsewhere on the pool like any read. Driver errors translated.
+   */
+  async readArrays<R extends readonly unknown[]>(query: Compilable<unknown>): Promise<R[]> {
+    const compiled = query.compile();
+    const marked = CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]);
+    try {
+      if (this.driver.offloadArrays) return (await this.driver.offloadArrays(marked)) as unknown as R[];
+      return (await this.driver.kysely.executeQuery<R>(marked)).rows as R[];
+    } catch (err) {
+      throw this.translate(err);
+    }
+  }
+
+  /**
    * The rows of a SELECT as arrays (like `selectArrays`), streamed from a cursor `chunkRows` at
    * a time with driver errors translated; see DialectDriver.streamArrays.
    */

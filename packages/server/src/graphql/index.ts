@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import { encodeJson } from '../http/json.js';
 import { mountMethodNotAllowed } from '../http/mount.js';
 import { sortKeysDeep } from '../tracking/ajaxPresenters.js';
-import { runGraphql } from './execute.js';
 import { GRAPHQL_BODY_LIMIT, readGraphqlRequest } from './request.js';
 import type { GraphqlAccess, GraphqlServices } from './schema.js';
 import { requestAuth } from '../auth/requestAuth.js';
@@ -24,6 +23,8 @@ export function mountGraphql(app: FastifyInstance, services: GraphqlServices): v
       const graphqlRequest = await readGraphqlRequest(request, reply);
       const auth = requestAuth(request);
       const access = auth && !auth.principal.isAdmin ? graphqlAccess(auth) : undefined;
+      // graphql-js and the schema are loaded by the first GraphQL request
+      const { runGraphql } = await import('./execute.js');
       const response = await runGraphql(graphqlRequest, { ...services, access }, request.log);
       return reply.type('application/json').send(encodeJson(sortKeysDeep(response)));
     },

@@ -129,11 +129,20 @@ export function readRaw(endpoint: Endpoint, request: FastifyRequest): RawRequest
     const values = parseQueryString(query);
     for (const [name, def] of Object.entries(endpoint.request.fields)) {
       if (def.repeated && name in values && !Array.isArray(values[name])) values[name] = [values[name]];
+      // MLflow 3.x reads a bool from the query string as 'true' or 'false' (any case)
+      const value = values[name];
+      if (!def.repeated && def.type === 'bool' && typeof value === 'string') values[name] = queryBool(value);
     }
     return withPathParams({ values }, request);
   }
   if (request.method === 'POST' || request.method === 'PUT') checkJsonContentType(request);
   return withPathParams(requestBody(request), request);
+}
+
+function queryBool(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (lower !== 'true' && lower !== 'false') throw MlflowError.invalidParameter(`Invalid boolean value: ${value}, must be 'true' or 'false'.`);
+  return lower === 'true';
 }
 
 const parsedBodies = new WeakMap<FastifyRequest, RawRequest>();

@@ -37,5 +37,11 @@ export interface TraceInfoEntity {
   assessments: AssessmentEntity[];
 }
 
+/** A trace with the spans stored for it: items of `traces.json` (MLflow's Span.to_dict), parsed. */
+export interface TraceWithSpans {
+  info: TraceInfoEntity;
+  spans: readonly unknown[];
+}
+
 /** Where a trace's spans are kept: the trace's artifact location (a `traces.json` file). */
 export const ARTIFACT_LOCATION_TAG = 'mlflow.artifactLocation';

@@ -1,6 +1,7 @@
-/** Wire JSON of MLflow 3.x's TraceInfoV3 and Assessment (their `to_proto`, fields in proto order). */
+/** Wire JSON of MLflow 3.x's Trace, TraceInfoV3, Assessment and the 2.x TraceInfo (their `to_proto`, fields in proto order). */
 import { msToDuration, msToTimestamp } from './protoTime.js';
-import type { AssessmentEntity, TraceInfoEntity } from './traceEntities.js';
+import { presentOtelSpan } from './spanPresenters.js';
+import type { AssessmentEntity, TraceInfoEntity, TraceWithSpans } from './traceEntities.js';
 
 /** protobuf JSON leaves empty maps out. */
 function map(values: Record<string, string>): Record<string, string> | undefined {
@@ -63,5 +64,39 @@ export function presentTraceInfo(t: TraceInfoEntity) {
     tags: map(t.tags),
     request_preview: t.requestPreview ?? undefined,
     response_preview: t.responsePreview ?? undefined,
+  };
+}
+
+/** Trace.to_proto: the info and the spans as OpenTelemetry Span JSON. */
+export function presentTrace(t: TraceWithSpans) {
+  return { trace_info: presentTraceInfo(t.info), spans: t.spans.length > 0 ? t.spans.map(presentOtelSpan) : undefined };
+}
+
+/** MAX_CHARS_IN_TRACE_INFO_METADATA, MAX_CHARS_IN_TRACE_INFO_TAGS_KEY, ..._VALUE */
+const V2_METADATA_CHARS = 250;
+const V2_TAG_KEY_CHARS = 250;
+const V2_TAG_VALUE_CHARS = 4096;
+
+/** Python's s[:n], counting code points. */
+function truncate(s: string, n: number): string {
+  if (s.length <= n) return s;
+  return Array.from(s).slice(0, n).join('');
+}
+
+function keyValueList(values: Record<string, string>, keyChars: number, valueChars: number) {
+  const entries = Object.entries(values);
+  return entries.length > 0 ? entries.map(([key, value]) => ({ key: truncate(key, keyChars), value: truncate(value, valueChars) })) : undefined;
+}
+
+/** TraceInfoV2.from_v3(...).to_proto(): the deprecated 2.x trace info (proto2: every set field is written). */
+export function presentTraceInfoV2(t: TraceInfoEntity) {
+  return {
+    request_id: t.traceId,
+    experiment_id: t.experimentId,
+    timestamp_ms: t.requestTimeMs,
+    execution_time_ms: t.executionTimeMs ?? 0,
+    status: t.state === 'STATE_UNSPECIFIED' ? 'TRACE_STATUS_UNSPECIFIED' : t.state,
+    request_metadata: keyValueList(t.metadata, V2_METADATA_CHARS, V2_METADATA_CHARS),
+    tags: keyValueList(t.tags, V2_TAG_KEY_CHARS, V2_TAG_VALUE_CHARS),
   };
 }

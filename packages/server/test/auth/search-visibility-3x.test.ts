@@ -1,11 +1,12 @@
 /**
  * MLflow 3.x searches under basic-auth on every database: trace and logged-model searches leave
  * out what the caller may not read (in SQL), and logged-model page tokens count every model of
- * the requested experiments, as MLflow's filter_search_logged_models pages.
+ * the requested experiments, as MLflow's filter_search_logged_models pages. Trace reads with
+ * spans (batchGet, getTrace, get-trace-artifact), the 2.x search and filter correlation too.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
-import { startAuthApp } from './support.js';
+import { ADMIN, startAuthApp } from './support.js';
 import type { AuthTestServer, Caller } from './support.js';
 
 describe.each(testDialects())('MLflow 3.x search visibility on $dialect', (dialect) => {
@@ -45,6 +46,36 @@ describe.each(testDialects())('MLflow 3.x search visibility on $dialect', (diale
     expect(ids).toEqual([...readable].reverse().map((i) => `tr-vis${String(i).padStart(2, '0')}`));
     const denied = await s.request('GET', '/api/3.0/mlflow/traces/tr-vis01', { as: reader });
     expect(denied.status).toBe(403);
+  });
+
+  it('leaves unreadable experiments out of batchGet, the 2.x search and filter correlation', async () => {
+    for (const i of [0, 1]) {
+      const id = `tr-vis0${i}`;
+      const spans = { spans: [{ trace_id: 'OZh3BctjP5zIk1u/4r/qdg==', span_id: 'iB49vHgslvk=', parent_span_id: null, name: 'root', start_time_unix_nano: 1, end_time_unix_nano: 2, events: [], status: { code: 'STATUS_CODE_OK', message: '' }, attributes: { 'mlflow.traceRequestId': JSON.stringify(id) } }] };
+      const put = await s.request('PUT', `/api/2.0/mlflow-artifacts/artifacts/${experiments[i]}/traces/${id}/artifacts/traces.json`, { as: ADMIN, raw: JSON.stringify(spans), contentType: 'text/plain' });
+      expect(put.status).toBe(200);
+    }
+    const batch = await s.request('GET', '/api/3.0/mlflow/traces/batchGet?trace_ids=tr-vis01&trace_ids=tr-vis00', { as: reader });
+    expect(batch.status).toBe(200);
+    expect((batch.body.traces as { trace_info: { trace_id: string } }[]).map((t) => t.trace_info.trace_id)).toEqual(['tr-vis00']);
+    // the admin sees both: the filter is the caller's permissions, not the data
+    expect((await s.request('GET', '/api/3.0/mlflow/traces/batchGet?trace_ids=tr-vis01&trace_ids=tr-vis00', { as: ADMIN })).body.traces).toHaveLength(2);
+    expect((await s.request('GET', '/api/3.0/mlflow/traces/get?trace_id=tr-vis00', { as: reader })).status).toBe(200);
+    expect((await s.request('GET', '/api/3.0/mlflow/traces/get?trace_id=tr-vis01', { as: reader })).status).toBe(403);
+    expect((await s.request('GET', '/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-vis00', { as: reader })).status).toBe(200);
+    expect((await s.request('GET', '/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-vis01', { as: reader })).status).toBe(403);
+
+    const query = experiments.map((id) => `experiment_ids=${id}`).join('&');
+    const v2 = await s.request('GET', `/api/2.0/mlflow/traces?${query}`, { as: reader });
+    expect(v2.status).toBe(200);
+    expect((v2.body.traces as { request_id: string }[]).map((t) => t.request_id)).toEqual([...readable].reverse().map((i) => `tr-vis${String(i).padStart(2, '0')}`));
+    const correlation = await s.request('POST', '/api/3.0/mlflow/traces/calculate-filter-correlation', {
+      as: reader,
+      json: { experiment_ids: experiments, filter_string1: "trace.status = 'OK'", filter_string2: `trace.timestamp_ms < ${1_700_000_000_000 + 5000}` },
+    });
+    expect(correlation.status).toBe(200);
+    // readable: 0, 3, 4, 5, 6, 8; of those 0, 3 and 4 are before 5 s
+    expect(correlation.body).toMatchObject({ total_count: 6, filter1_count: 6, filter2_count: 3, joint_count: 3 });
   });
 
   it('pages logged-model searches over the unfiltered order, as MLflow does', async () => {

@@ -5,8 +5,12 @@
  * compared with what MLflow 3.x's SqlAlchemyStore.log_spans writes (the `content` texts below are
  * Python's json.dumps of Span.to_dict, computed with MLflow's rules). Plus an OTLP/JSON body, bad
  * bodies (400, nothing written), an unknown experiment, a trace of another experiment, and an
- * incomplete trace that batchGet leaves out.
+ * incomplete trace that batchGet leaves out; getTrace and get-trace-artifact read the table too, and
+ * a batchGet mixes table spans with a traces.json trace.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { create, toBinary } from '@bufbuild/protobuf';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -264,6 +268,50 @@ for (const dialect of testDialects()) {
       expect(raw.body).toContain('"start_time_unix_nano":1796306291359198871');
     });
 
+    it('answers getTrace, get-trace-artifact and a batchGet mixing table spans with a traces.json trace', async () => {
+      const batch = await call(server.app, 'GET', `${V3}/traces/batchGet?trace_ids=${TRACE_ID}`);
+      expect(batch.body.traces).toHaveLength(1);
+      // getTrace reads the same spans from the table
+      const got = await call(server.app, 'GET', `${V3}/traces/get?trace_id=${TRACE_ID}`);
+      expect(got.status, JSON.stringify(got.body)).toBe(200);
+      expect(got.body).toEqual({ trace: batch.body.traces[0] });
+      // the UI's download: the table's spans as a traces.json document, root span first
+      const artifact = await server.app.inject({ method: 'GET', url: `/ajax-api/2.0/mlflow/get-trace-artifact?request_id=${TRACE_ID}` });
+      expect(artifact.statusCode, artifact.body).toBe(200);
+      const document = JSON.parse(artifact.body) as { spans: Array<{ span_id: string; name: string }> };
+      expect(document.spans.map((x) => x.name)).toEqual(['outer', 'inner']);
+      // a trace without the tag keeps its spans in traces.json, read from there in the same batch
+      const fileId = `tr-${'5a'.repeat(16)}`;
+      const started = await call(server.app, 'POST', `${V3}/traces`, {
+        trace: { trace_info: { trace_id: fileId, trace_location: { mlflow_experiment: { experiment_id: exp } }, state: 'OK', tags: { 'mlflow.traceName': 'file' } } },
+      });
+      expect(started.status).toBe(200);
+      expect(started.body.trace.trace_info.tags['mlflow.trace.spansLocation']).toBeUndefined();
+      const fileSpan = {
+        trace_id: Buffer.from('5a'.repeat(16), 'hex').toString('base64'),
+        span_id: Buffer.from('ef'.repeat(8), 'hex').toString('base64'),
+        parent_span_id: null,
+        name: 'from-file',
+        start_time_unix_nano: 1796307065979,
+        end_time_unix_nano: 1796307065995,
+        events: [],
+        status: { code: 'STATUS_CODE_OK', message: '' },
+        attributes: { 'mlflow.traceRequestId': JSON.stringify(fileId) },
+      };
+      // with a local artifact root the client writes traces.json at the trace's artifact location itself
+      const location = String(started.body.trace.trace_info.tags['mlflow.artifactLocation']);
+      const dir = location.startsWith('file:') ? fileURLToPath(location) : location;
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'traces.json'), JSON.stringify({ spans: [fileSpan] }));
+      const mixed = await call(server.app, 'GET', `${V3}/traces/batchGet?trace_ids=${fileId}&trace_ids=${TRACE_ID}`);
+      expect(mixed.status).toBe(200);
+      expect(mixed.body.traces.map((x: any) => [x.trace_info.trace_id, x.spans.map((sp: any) => sp.name)])).toEqual([
+        [fileId, ['from-file']],
+        [TRACE_ID, ['outer', 'inner']],
+      ]);
+      expect((await call(server.app, 'GET', `${V3}/traces/get?trace_id=${fileId}`)).body.trace.spans.map((sp: any) => sp.name)).toEqual(['from-file']);
+    });
+
     it('reads an OTLP/JSON body (hex ids) the same way, and batchGet leaves incomplete traces out', async () => {
       const t = 'aa'.repeat(16);
       const body = {
@@ -306,6 +354,11 @@ for (const dialect of testDialects()) {
       });
       expect(started.status).toBe(200);
       expect((await call(server.app, 'GET', `${V3}/traces/batchGet?trace_ids=${id}`)).body).toEqual({});
+      // and getTrace answers 404 unless allow_partial, which gives the spans stored so far
+      expect((await call(server.app, 'GET', `${V3}/traces/get?trace_id=${id}`)).status).toBe(404);
+      const partial = await call(server.app, 'GET', `${V3}/traces/get?trace_id=${id}&allow_partial=true`);
+      expect(partial.status).toBe(200);
+      expect(partial.body.trace.spans.map((x: any) => x.name)).toEqual(['json-root']);
     });
 
     it('answers 400 for bodies it cannot read, and writes nothing', async () => {

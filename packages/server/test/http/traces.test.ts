@@ -70,7 +70,21 @@ for (const dialect of testDialects()) {
       expect(info).toEqual({ ...traceInfo(exp, id), tags: { 'mlflow.traceName': 'outer', 'mlflow.artifactLocation': location } });
       // no spansLocation tag: a 3.x client then uploads the spans itself
       expect(info.tags['mlflow.trace.spansLocation']).toBeUndefined();
-      const spans = JSON.stringify({ spans: [{ trace_id: 'OZh3BctjP5zIk1u/4r/qdg==', span_id: 'iB49vHgslvk=', name: 'outer' }] });
+      const spans = JSON.stringify({
+        spans: [
+          {
+            trace_id: 'OZh3BctjP5zIk1u/4r/qdg==',
+            span_id: 'iB49vHgslvk=',
+            parent_span_id: null,
+            name: 'outer',
+            start_time_unix_nano: 1796307065979,
+            end_time_unix_nano: 1796307065995,
+            events: [],
+            status: { code: 'STATUS_CODE_OK', message: '' },
+            attributes: { 'mlflow.traceRequestId': JSON.stringify(id) },
+          },
+        ],
+      });
       const url = `/api/2.0/mlflow-artifacts/artifacts/${exp}/traces/${id}/artifacts/traces.json`;
       const put = await app.inject({ method: 'PUT', url, payload: spans, headers: { 'content-type': 'text/plain' } });
       expect(put.statusCode).toBe(200);
@@ -79,9 +93,12 @@ for (const dialect of testDialects()) {
       expect(got.body).toBe(spans);
       const read = await call(app, 'GET', `${V3}/traces/${id}?trace_id=${id}`);
       expect(read.body).toEqual({ trace: { trace_info: info } });
-      // this trace's spans are not in the tracking store (no OTLP export), so batchGet answers none
+      // batchGet answers the trace with the spans of its traces.json (trace-spans.test.ts has the span JSON)
       const batch = await call(app, 'GET', `${V3}/traces/batchGet?trace_ids=${id}`);
-      expect(batch).toMatchObject({ status: 200, body: {} });
+      expect(batch.status).toBe(200);
+      expect(batch.body.traces).toHaveLength(1);
+      expect(batch.body.traces[0].trace_info).toEqual(info);
+      expect(batch.body.traces[0].spans).toMatchObject([{ trace_id: 'OZh3BctjP5zIk1u/4r/qdg==', span_id: 'iB49vHgslvk=', name: 'outer' }]);
       expect((await call(app, 'GET', `${V3}/traces/batchGet`)).status).toBe(400);
     });
 

@@ -21,6 +21,8 @@ export interface ArtifactRoutesOptions {
   readonly modelVersionDownloadUri?: ModelVersionDownloadUri;
   /** Mounts `<prefix>/ajax-api/2.0/mlflow/logged-models/<id>/artifacts/files` when given (MLflow 3.x). */
   readonly loggedModelLocation?: (modelId: string) => Promise<string>;
+  /** Mounts `<prefix>/ajax-api/2.0/mlflow/get-trace-artifact` when given (MLflow 3.x). */
+  readonly traceData?: (traceId: string) => Promise<string>;
 }
 
 export async function registerArtifactRoutes(

@@ -1,6 +1,7 @@
 /**
  * The UI's artifact helpers (spec §2.4): `<prefix>/get-artifact`, `<prefix>/model-versions/get-artifact`
- * and `<prefix>/ajax-api/2.0/mlflow/upload-artifact`. The path is validated before anything is
+ * and `<prefix>/ajax-api/2.0/mlflow/upload-artifact`; MLflow 3.x's logged-model files and
+ * `get-trace-artifact`. The path is validated before anything is
  * looked up, as MLflow does.
  *
  * Differences from MLflow 2.12.2: a missing `path` (or run id) is 400 instead of an HTML 500; a
@@ -23,6 +24,8 @@ export interface UiRouteOptions {
   readonly modelVersionDownloadUri?: ModelVersionDownloadUri;
   /** MLflow 3.x: a logged model's artifact location (throws when the schema has none). */
   readonly loggedModelLocation?: (modelId: string) => Promise<string>;
+  /** MLflow 3.x: a trace's stored spans as the JSON text to send (throws when the schema has none). */
+  readonly traceData?: (traceId: string) => Promise<string>;
 }
 
 export function registerUiRoutes(
@@ -65,6 +68,23 @@ export function registerUiRoutes(
       validateArtifactPath(path, 'entry');
       const location = await loggedModelLocation((request.params as { model_id: string }).model_id);
       return sendRangedDownload(request, reply, (range) => service.openAtLocation(location, path, range));
+    });
+  }
+
+  const traceData = options.traceData;
+  if (traceData) {
+    // MLflow 3.x's get_trace_artifact_handler (the UI's trace view): the spans as a download
+    const url = `${prefix}/ajax-api/2.0${contract.getTraceArtifact.path}`;
+    json.get(url, async (request, reply) => {
+      if (options.artifactsOnly) return replyArtifactsOnly(reply, url);
+      const traceId = queryValues(request).request_id;
+      if (!traceId) throw new MlflowError('Request must include the "request_id" query parameter.', 'BAD_REQUEST');
+      const body = await traceData(traceId);
+      return reply
+        .type('application/json')
+        .header('content-disposition', 'attachment; filename=traces.json')
+        .header('x-content-type-options', 'nosniff')
+        .send(body);
     });
   }
 

@@ -8,8 +8,9 @@
  */
 import { Kysely, MysqlDialect } from 'kysely';
 import type { CompiledQuery, MysqlPool } from 'kysely';
-import { createPool } from 'mysql2';
+import { createRequire } from 'node:module';
 import type { Pool, PoolConnection } from 'mysql2';
+import type * as Mysql2 from 'mysql2';
 import type { Tables } from '../tables.js';
 import type { NetworkTarget } from '../backendUri.js';
 import { DEFAULT_TIMEOUTS } from './types.js';
@@ -19,6 +20,8 @@ import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 
 export function openMysql(target: NetworkTarget, pool: PoolOptions): DialectDriver {
   const timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(pool) };
+  // the driver is loaded when a MySQL database is opened (a SQLite server never holds it)
+  const { createPool } = createRequire(import.meta.url)('mysql2') as typeof Mysql2;
   const mysqlPool = createPool({
     host: target.params.unix_socket ? undefined : target.host,
     socketPath: target.params.unix_socket,

@@ -7,8 +7,9 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import type { CompiledQuery } from 'kysely';
-import pg from 'pg';
-import Cursor from 'pg-cursor';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+import type CursorClass from 'pg-cursor';
 import type { Tables } from '../tables.js';
 import type { NetworkTarget } from '../backendUri.js';
 import { DEFAULT_TIMEOUTS } from './types.js';
@@ -16,11 +17,15 @@ import type { DialectDriver, ErrorKind, PoolOptions } from './types.js';
 import { isNetworkError } from './networkErrors.js';
 import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 
+/** The driver, loaded when a PostgreSQL database is opened (a SQLite server never holds it). */
+const load = <T>(name: string): T => createRequire(import.meta.url)(name) as T;
+
 export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectDriver {
   const connectTimeoutMs = pool.connectTimeoutMs ?? DEFAULT_TIMEOUTS.connectTimeoutMs;
   const acquireTimeoutMs = pool.acquireTimeoutMs ?? DEFAULT_TIMEOUTS.acquireTimeoutMs;
   const queryTimeoutMs = pool.queryTimeoutMs ?? DEFAULT_TIMEOUTS.queryTimeoutMs;
-  const pgPool = new pg.Pool({
+  const { Pool } = load<typeof pg>('pg');
+  const pgPool = new Pool({
     host: target.params.host ?? target.host,
     port: target.port ?? 5432,
     user: target.user,
@@ -59,6 +64,7 @@ export function openPostgres(target: NetworkTarget, pool: PoolOptions): DialectD
  */
 async function* streamArrays(pool: pg.Pool, query: CompiledQuery, chunkRows: number): AsyncGenerator<unknown[][]> {
   const client = await pool.connect();
+  const Cursor = load<typeof CursorClass>('pg-cursor');
   const cursor = client.query(new Cursor<unknown[]>(query.sql, [...query.parameters], { rowMode: 'array' }));
   // node-postgres arms its query_timeout timer on the cursor too and clears it only through the
   // query's callback, which a cursor never calls: call it at the end, or the timer would hold

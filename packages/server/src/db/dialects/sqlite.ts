@@ -16,6 +16,8 @@ import { DEFAULT_AUTOCHECKPOINT_PAGES, DEFAULT_CHECKPOINT_OPTIONS, startCheckpoi
 import type { CheckpointOptions, Checkpointer } from './sqliteCheckpointer.js';
 import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 import { sqliteStreams } from './sqliteStreams.js';
+import { groupCommit } from './sqliteGroupCommit.js';
+import { sqliteReaders } from './sqliteReaders.js';
 
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -39,7 +41,18 @@ export function sqliteTransactionStatements(tx: object): SqliteStatements | unde
 /** How long a statement waits for another process's write lock before answering 503. */
 const DEFAULT_BUSY_TIMEOUT_MS = 20_000;
 
-export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS): DialectDriver {
+/**
+ * Reader threads for the large JSON reads (./sqliteReaders.ts), from DARWIN_SQLITE_READERS (at
+ * most 8). None by default: two readers made the JSON reads 20-60% faster on two cores but
+ * raised the process's peak RSS under the bench's load from ~240 MB to 310-375 MB, past the
+ * 250 MB budget (docs/benchmarks.md, "Group commit and reader threads").
+ */
+export function defaultReaderCount(env: NodeJS.ProcessEnv = process.env): number {
+  const set = env.DARWIN_SQLITE_READERS?.trim();
+  return set !== undefined && /^\d+$/.test(set) ? Math.min(8, Number(set)) : 0;
+}
+
+export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, readerCount = defaultReaderCount()): DialectDriver {
   if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const raw = new BetterSqlite3(target.file);
   const journalMode = raw.pragma('journal_mode = WAL', { simple: true });
@@ -51,43 +64,34 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
   const statements = cachingDatabase(raw);
   const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
   const checkpoints = journalMode === 'wal' ? walCheckpoints(raw, target.file, { ...DEFAULT_CHECKPOINT_OPTIONS, ...checkpointOptions }) : undefined;
-  const begin = raw.prepare('BEGIN IMMEDIATE');
-  const commit = raw.prepare('COMMIT');
-  const rollback = raw.prepare('ROLLBACK');
   const streams = sqliteStreams(target.file, busyTimeoutMs, (sqlText) => statements.prepare(sqlText));
+  const readers = sqliteReaders(target.file, readerCount, busyTimeoutMs, async (query) => (await kysely.executeQuery<unknown[]>(query)).rows as unknown[][]);
+  const writeTransaction = groupCommit<Kysely<Tables>>(raw, {
+    withConnection: (fn) => kysely.connection().execute(fn),
+    beforeBegin: () => checkpoints?.pause(),
+    began(conn) {
+      checkpoints?.began();
+      transactionConnections.set(conn, statements);
+    },
+    ended(conn, committed) {
+      transactionConnections.delete(conn);
+      checkpoints?.ended(committed);
+    },
+  });
   return {
     name: 'sqlite',
     kysely,
-    async writeTransaction(fn) {
-      const paused = checkpoints?.pause();
-      if (paused) await paused;
-      return kysely.connection().execute(async (conn) => {
-        begin.run();
-        let committed = false;
-        try {
-          checkpoints?.began();
-          transactionConnections.set(conn, statements);
-          const result = await fn(conn);
-          commit.run();
-          committed = true;
-          return result;
-        } catch (err) {
-          if (raw.inTransaction) rollback.run();
-          throw err;
-        } finally {
-          transactionConnections.delete(conn);
-          checkpoints?.ended(committed);
-        }
-      });
-    },
+    writeTransaction,
     classifyError,
     streamArrays: (query, chunkRows) => streams.stream(query, chunkRows),
+    offloadArrays: (query) => readers.readArrays(query),
     // one connection, in this process
     poolUsage: () => ({ used: raw.inTransaction ? 1 : 0, idle: raw.inTransaction ? 0 : 1, waiting: 0 }),
     async close() {
       // the worker's connection first, so that closing ours (the last) checkpoints and removes the WAL
       await checkpoints?.stop();
       streams.close();
+      await readers.close();
       await kysely.destroy();
     },
   };

@@ -37,6 +37,11 @@ export interface DialectDriver {
   writeTransaction<T>(fn: (tx: Kysely<Tables>) => Promise<T>): Promise<T>;
   classifyError(err: unknown): ErrorKind;
   /**
+   * SQLite: the rows of a SELECT (marked as array rows) read on a reader thread, for reads that
+   * return a few large strings (./sqliteReaders.ts). Other dialects have a pool and none.
+   */
+  offloadArrays?(query: CompiledQuery): Promise<unknown[][]>;
+  /**
    * The rows of one SELECT as arrays (cells in select-list order, as ../arrayRows.ts reads
    * them), read from a cursor at most `chunkRows` at a time: the next chunk is read only when
    * asked for, so memory stays flat whatever the result size. Returning early (a client that

@@ -1,40 +1,75 @@
-/** Handlers of MLflow 3.x's trace and assessment endpoints: decode -> service -> present. */
+/**
+ * Handlers of MLflow 3.x's trace and assessment endpoints, and of the deprecated 2.x trace RPCs it
+ * still serves: decode -> service -> present.
+ */
 import type { traces } from '@darwin-mlflow/contract';
-import type { Handler } from '../../http/mount.js';
+import type { Handler, RequestContext } from '../../http/mount.js';
 import { experimentVisibility } from '../../auth/requestAuth.js';
 import { isVisible } from '../../search/visibility.js';
 import type { TraceService } from '../service/traces.js';
-import { presentAssessment, presentTraceInfo } from '../tracePresenters.js';
-import { presentTraceWithSpans } from '../spanPresenters.js';
+import { wireDouble } from '../../http/json.js';
+import { presentAssessment, presentTrace, presentTraceInfo, presentTraceInfoV2 } from '../tracePresenters.js';
 
 type T = typeof traces;
 type DeleteRequest = Parameters<TraceService['deleteTraces']>[0];
 
+interface SearchRequest {
+  filter?: string;
+  max_results?: number;
+  order_by: string[];
+  page_token?: string;
+}
+
 export function traceRoutes(service: TraceService) {
-  const startTraceV3: Handler<T['startTraceV3']['request']> = async (req) => ({ trace: { trace_info: presentTraceInfo(await service.start(req)) } });
-  const getTraceInfoV3: Handler<T['getTraceInfoV3']['request']> = async (req) => ({
-    trace: { trace_info: presentTraceInfo(await service.get(req.trace_id ?? '')) },
-  });
-  // batch_get_traces returns the traces whose spans are all in the tracking store (sent over
-  // OTLP); a client reads the others' traces.json. Unreadable experiments' traces are left out.
-  const batchGetTraces: Handler<T['batchGetTraces']['request']> = async (req, { request }) => {
+  // traces inherit their experiment's permission: unreadable experiments are left out
+  const search = async (experimentIds: readonly string[], req: SearchRequest, request: RequestContext['request']) => {
     const visible = await experimentVisibility(request);
-    const found = await service.batchGet(req.trace_ids, (id) => isVisible(visible, id));
-    return { traces: found.length > 0 ? found.map(presentTraceWithSpans) : undefined };
-  };
-  const searchTracesV3: Handler<T['searchTracesV3']['request']> = async (req, { request }) => {
-    // traces inherit their experiment's permission: unreadable experiments are left out
-    const visible = await experimentVisibility(request);
-    const ids = req.locations.flatMap((l) => (l.mlflow_experiment?.experiment_id !== undefined ? [l.mlflow_experiment.experiment_id] : []));
     const { traces: found, nextPageToken } = await service.search({
-      experimentIds: visible ? ids.filter((id) => isVisible(visible, id)) : ids,
+      experimentIds: visible ? experimentIds.filter((id) => isVisible(visible, id)) : experimentIds,
       ...(req.filter ? { filter: req.filter } : {}),
       ...(req.max_results !== undefined ? { maxResults: req.max_results } : {}),
       orderBy: req.order_by,
       ...(req.page_token ? { pageToken: req.page_token } : {}),
       ...(visible ? { visible } : {}),
     });
+    return { found, nextPageToken };
+  };
+
+  const startTraceV3: Handler<T['startTraceV3']['request']> = async (req) => ({ trace: { trace_info: presentTraceInfo(await service.start(req)) } });
+  const getTraceInfoV3: Handler<T['getTraceInfoV3']['request']> = async (req) => ({
+    trace: { trace_info: presentTraceInfo(await service.get(req.trace_id ?? '')) },
+  });
+  // the traces with all their spans stored (in the spans table for spans sent over OTLP, else
+  // traces.json at the artifact location); traces of experiments the caller may not read are
+  // left out like unknown ones
+  const batchGetTraces: Handler<T['batchGetTraces']['request']> = async (req, { request }) => {
+    const found = await service.batchGet(req.trace_ids, await experimentVisibility(request));
+    return { traces: found.length > 0 ? found.map(presentTrace) : undefined };
+  };
+  const getTrace: Handler<T['getTrace']['request']> = async (req) => ({ trace: presentTrace(await service.getTrace(req.trace_id ?? '', req.allow_partial ?? false)) });
+  const searchTracesV3: Handler<T['searchTracesV3']['request']> = async (req, { request }) => {
+    const ids = req.locations.flatMap((l) => (l.mlflow_experiment?.experiment_id !== undefined ? [l.mlflow_experiment.experiment_id] : []));
+    const { found, nextPageToken } = await search(ids, req, request);
     return { traces: found.length > 0 ? found.map(presentTraceInfo) : undefined, next_page_token: nextPageToken };
+  };
+  const searchTraces: Handler<T['searchTraces']['request']> = async (req, { request }) => {
+    const { found, nextPageToken } = await search(req.experiment_ids, req, request);
+    return { traces: found.length > 0 ? found.map(presentTraceInfoV2) : undefined, next_page_token: nextPageToken };
+  };
+  const startTrace: Handler<T['startTrace']['request']> = async (req) => ({ trace_info: presentTraceInfoV2(await service.startV2(req)) });
+  const endTrace: Handler<T['endTrace']['request']> = async (req) => ({ trace_info: presentTraceInfoV2(await service.endV2(req)) });
+  const getTraceInfo: Handler<T['getTraceInfo']['request']> = async (req) => ({ trace_info: presentTraceInfoV2(await service.get(req.request_id ?? '')) });
+  const calculateTraceFilterCorrelation: Handler<T['calculateTraceFilterCorrelation']['request']> = async (req, { request }) => {
+    const r = await service.filterCorrelation(req, await experimentVisibility(request));
+    // TraceFilterCorrelationResult.to_proto leaves NaN values out
+    return {
+      npmi: Number.isNaN(r.npmi) ? undefined : wireDouble(r.npmi),
+      npmi_smoothed: Number.isNaN(r.npmiSmoothed) ? undefined : wireDouble(r.npmiSmoothed),
+      filter1_count: r.filter1,
+      filter2_count: r.filter2,
+      joint_count: r.joint,
+      total_count: r.total,
+    };
   };
   const deleteTraces: Handler<T['deleteTraces']['request']> = async (req) => ({ traces_deleted: await service.deleteTraces(req as DeleteRequest) });
   const deleteTracesV3: Handler<T['deleteTracesV3']['request']> = async (req) => ({ traces_deleted: await service.deleteTraces(req as DeleteRequest) });
@@ -76,7 +111,13 @@ export function traceRoutes(service: TraceService) {
     startTraceV3,
     getTraceInfoV3,
     batchGetTraces,
+    getTrace,
     searchTracesV3,
+    searchTraces,
+    startTrace,
+    endTrace,
+    getTraceInfo,
+    calculateTraceFilterCorrelation,
     deleteTraces,
     deleteTracesV3,
     setTraceTag,

@@ -8,19 +8,30 @@ import { MlflowError, traces } from '@darwin-mlflow/contract';
 import type { DecodedMessage } from '@darwin-mlflow/contract';
 import { parseTraceFilter, parseTraceOrderBy } from '../../search/tracesFilter.js';
 import { createPageToken, parsePageToken } from '../../search/pageToken.js';
+import { isVisible } from '../../search/visibility.js';
 import type { Visibility } from '../../search/visibility.js';
+import type { ArtifactService } from '../../artifacts/service/artifacts.js';
 import { pyJsonDumps } from '../../http/pyjson.js';
 import { durationToMs, timestampToMs } from '../protoTime.js';
-import type { AssessmentEntity, TraceInfoEntity } from '../traceEntities.js';
+import type { AssessmentEntity, TraceInfoEntity, TraceWithSpans } from '../traceEntities.js';
 import { validateKeyName, validateLengthLimit } from '../validation.js';
 import { parseExperimentId } from '../store/experiments.js';
 import type { AssessmentChange, TraceStore } from '../store/traces.js';
-import type { SpanStore, StoredSpan } from '../store/spans.js';
-import { SIZE_STATS_METADATA, SPANS_IN_TRACKING_STORE, SPANS_LOCATION_TAG } from '../spanEntities.js';
+import type { SpanStore } from '../store/spans.js';
+import { isComplete, readTraceDataArtifact, spanTableData, spansInTable, traceDataNotFound } from './traceSpans.js';
+import type { TraceData } from './traceSpans.js';
+import { npmiFromCounts } from './traceCorrelation.js';
+import type { CorrelationCounts, Npmi } from './traceCorrelation.js';
 
 type StartRequest = DecodedMessage<typeof traces.startTraceV3.request>;
 type AssessmentWire = DecodedMessage<typeof traces.AssessmentMsg>;
 type TraceInfoWire = DecodedMessage<typeof traces.TraceInfoV3Msg>;
+type StartV2Request = DecodedMessage<typeof traces.startTrace.request>;
+type EndV2Request = DecodedMessage<typeof traces.endTrace.request>;
+type CorrelationRequest = DecodedMessage<typeof traces.calculateTraceFilterCorrelation.request>;
+
+/** Artifact reads of one batchGet run this many at a time. */
+const SPAN_READS_AT_ONCE = 8;
 
 /** SEARCH_TRACES_DEFAULT_MAX_RESULTS */
 const DEFAULT_MAX_RESULTS = 100;
@@ -52,23 +63,129 @@ function stringMap(value: unknown, path: string): Record<string, string> {
   return out;
 }
 
+/** Repeated TraceRequestMetadata / TraceTag entries as a map (a later key wins, as in MLflow's dict). */
+function keyValues(entries: readonly { key?: string; value?: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of entries) out[e.key ?? ''] = e.value ?? '';
+  return out;
+}
+
+/**
+ * TraceStatus → the state stored. MLflow stores `TRACE_STATUS_UNSPECIFIED` as it is, which its own
+ * reads then fail to load as a TraceState; the state it means is stored instead.
+ */
+function stateOfStatus(status: string | undefined): string {
+  return status === undefined || status === 'TRACE_STATUS_UNSPECIFIED' ? 'STATE_UNSPECIFIED' : status;
+}
+
 function checkId(id: string | undefined, what: string): string {
   if (!id) throw MlflowError.invalidParameter(`Missing value for required parameter '${what}'.`);
   if (id.length > MAX_ID) throw MlflowError.invalidParameter(`Invalid value '${id.slice(0, 250)}' for parameter '${what}': at most ${MAX_ID} characters.`);
   return id;
 }
 
-/** A trace with its spans (batch_get_traces). */
-export interface TraceWithSpans {
-  info: TraceInfoEntity;
-  spans: StoredSpan[];
-}
-
 export class TraceService {
   constructor(
     private readonly store: TraceStore,
+    private readonly artifacts: ArtifactService,
     private readonly spans: SpanStore,
   ) {}
+
+  /**
+   * The one place spans are read: a trace whose spans came over OTLP (tag
+   * `mlflow.trace.spansLocation` = `TRACKING_STORE`) has them in the `spans` table; every other
+   * trace keeps them as `traces.json` at its artifact location. Undefined: none stored yet.
+   */
+  async loadTraceSpans(info: TraceInfoEntity): Promise<TraceData | undefined> {
+    return (await this.loadManyTraceSpans([info]))[0];
+  }
+
+  /** loadTraceSpans of several traces, in their order: the span table's in one query, artifacts a few at a time. */
+  private async loadManyTraceSpans(infos: readonly TraceInfoEntity[]): Promise<Array<TraceData | undefined>> {
+    const inTable = infos.filter(spansInTable);
+    const rows = inTable.length > 0 ? await this.spans.loadSpansFromTable(inTable.map((t) => t.traceId)) : new Map<string, never[]>();
+    const out: Array<TraceData | undefined> = infos.map((info) => (spansInTable(info) ? spanTableData(rows.get(info.traceId) ?? []) : undefined));
+    const fromArtifacts = infos.flatMap((info, i) => (spansInTable(info) ? [] : [i]));
+    for (let i = 0; i < fromArtifacts.length; i += SPAN_READS_AT_ONCE) {
+      const chunk = fromArtifacts.slice(i, i + SPAN_READS_AT_ONCE);
+      const loaded = await Promise.all(chunk.map((k) => readTraceDataArtifact(this.artifacts, infos[k] as TraceInfoEntity)));
+      chunk.forEach((k, j) => (out[k] = loaded[j]));
+    }
+    return out;
+  }
+
+  /** get_trace: the trace with its spans; without allow_partial, a trace whose spans are not all stored is 404. */
+  async getTrace(traceId: string, allowPartial: boolean): Promise<TraceWithSpans> {
+    const [info] = await this.store.getMany([traceId]);
+    if (!info) throw new MlflowError(`Trace with ID ${traceId} is not found.`, 'RESOURCE_DOES_NOT_EXIST');
+    const spans = (await this.loadTraceSpans(info))?.spans ?? [];
+    if (!allowPartial && (spans.length === 0 || !isComplete(info, spans.length))) {
+      throw new MlflowError(`Trace with ID ${traceId} is not fully exported yet, please try again later.`, 'RESOURCE_DOES_NOT_EXIST');
+    }
+    return { info, spans };
+  }
+
+  /**
+   * batch_get_traces: complete traces only, in the order asked for; unknown and unreadable ones
+   * left out. Spans from the `spans` table or from traces.json, as loadTraceSpans says.
+   */
+  async batchGet(traceIds: readonly string[], visible?: Visibility): Promise<TraceWithSpans[]> {
+    const infos = (await this.store.getMany(traceIds)).filter((t) => isVisible(visible, t.experimentId));
+    const loaded = await this.loadManyTraceSpans(infos);
+    return infos.flatMap((info, i) => {
+      const spans = loaded[i]?.spans ?? [];
+      return spans.length > 0 && isComplete(info, spans.length) ? [{ info, spans }] : [];
+    });
+  }
+
+  /** get_trace_artifact_handler's body: the stored trace data, written as Python's json.dumps does. */
+  async traceDataJson(traceId: string): Promise<string> {
+    const data = await this.loadTraceSpans(await this.store.get(traceId));
+    if (!data) throw traceDataNotFound();
+    return pyJsonDumps(data.document);
+  }
+
+  /** deprecated_start_trace_v2: a new IN_PROGRESS trace with a random request id. */
+  startV2(req: StartV2Request): Promise<TraceInfoEntity> {
+    return this.store.start({
+      traceId: randomUUID().replace(/-/g, ''),
+      experimentId: req.experiment_id ?? '',
+      requestTimeMs: Number(req.timestamp_ms ?? 0),
+      executionTimeMs: null,
+      state: 'IN_PROGRESS',
+      clientRequestId: null,
+      requestPreview: null,
+      responsePreview: null,
+      tags: this.checkTags(keyValues(req.tags)),
+      metadata: keyValues(req.request_metadata),
+      assessments: [],
+    });
+  }
+
+  /** deprecated_end_trace_v2 */
+  endV2(req: EndV2Request): Promise<TraceInfoEntity> {
+    return this.store.end({
+      traceId: req.request_id ?? '',
+      endTimeMs: Number(req.timestamp_ms ?? 0),
+      state: stateOfStatus(req.status),
+      metadata: keyValues(req.request_metadata),
+      tags: this.checkTags(keyValues(req.tags)),
+    });
+  }
+
+  /** calculate_trace_filter_correlation over the experiments the caller may read. */
+  async filterCorrelation(req: CorrelationRequest, visible?: Visibility): Promise<CorrelationCounts & Npmi> {
+    // MLflow prefixes each filter with the base filter and `and`
+    const withBase = (filter: string | undefined) => (req.base_filter ? `${req.base_filter} and ${filter ?? ''}` : filter);
+    const counts = await this.store.correlationCounts({
+      experimentIds: req.experiment_ids.map((id) => parseExperimentId(id) ?? -1),
+      base: parseTraceFilter(req.base_filter),
+      filter1: parseTraceFilter(withBase(req.filter_string1)),
+      filter2: parseTraceFilter(withBase(req.filter_string2)),
+      ...(visible ? { visible } : {}),
+    });
+    return { ...counts, ...npmiFromCounts(counts) };
+  }
 
   start(req: StartRequest): Promise<TraceInfoEntity> {
     const info: TraceInfoWire = req.trace?.trace_info ?? { assessments: [] };
@@ -96,20 +213,6 @@ export class TraceService {
 
   get(traceId: string): Promise<TraceInfoEntity> {
     return this.store.get(traceId);
-  }
-
-  /**
-   * batch_get_traces: the traces, in the order asked, whose spans are all in the `spans` table
-   * (tagged TRACKING_STORE, with at least the span count their size stats name). `readable`
-   * leaves out traces of experiments the caller may not read.
-   */
-  async batchGet(traceIds: readonly string[], readable: (experimentId: string) => boolean = () => true): Promise<TraceWithSpans[]> {
-    const infos = (await this.store.getMany(traceIds)).filter((t) => readable(t.experimentId) && t.tags[SPANS_LOCATION_TAG] === SPANS_IN_TRACKING_STORE);
-    const spans = await this.spans.loadSpansFromTable(infos.map((t) => t.traceId));
-    return infos.flatMap((info) => {
-      const list = spans.get(info.traceId) ?? [];
-      return list.length > 0 && list.length >= expectedSpanCount(info) ? [{ info, spans: list }] : [];
-    });
   }
 
   experimentIdOf(traceId: string): Promise<string> {
@@ -215,18 +318,6 @@ export class TraceService {
       out[validateLengthLimit('key', MAX_TAG_KEY, key)] = validateLengthLimit('value', MAX_TAG_VALUE, value, true);
     }
     return out;
-  }
-}
-
-/** `num_spans` of the trace's `mlflow.trace.sizeStats` metadata (0 when absent or unreadable). */
-function expectedSpanCount(info: TraceInfoEntity): number {
-  const stats = info.metadata[SIZE_STATS_METADATA];
-  if (!stats) return 0;
-  try {
-    const n = (JSON.parse(stats) as { num_spans?: unknown }).num_spans;
-    return typeof n === 'number' ? n : 0;
-  } catch {
-    return 0;
   }
 }
 

@@ -169,8 +169,9 @@ export async function* streamMetricHistory(database: Database, runId: string, ke
       .where('m.key', '=', key)
       .limit(WHOLE_HISTORY_POINTS + 1)
       .as('p');
-    const [[text, points] = [null, 0]] = await database.read((rdb) =>
-      selectArrays<[string | null, number]>(rdb, rdb.selectFrom(first).select([sql<string | null>`group_concat(p.j, ',')`.as('t'), sql<number>`count(*)`.as('n')])),
+    // on a reader thread (db/dialects/sqliteReaders.ts): one string back
+    const [[text, points] = [null, 0]] = await database.readArrays<[string | null, number]>(
+      db.selectFrom(first).select([sql<string | null>`group_concat(p.j, ',')`.as('t'), sql<number>`count(*)`.as('n')]),
     );
     if (points <= WHOLE_HISTORY_POINTS) {
       if (text !== null) yield { json: [text] };

@@ -71,19 +71,21 @@ export class SearchStore {
     if (search.experimentIds.length === 0 || search.limit <= 0) return Promise.resolve({ rows: [] });
     const dialect = this.database.dialect;
     if (dialect === 'sqlite') {
-      return this.database.read(async (db) => {
+      // both reads on SQLite's reader threads (db/dialects/sqliteReaders.ts): ids, then JSON text
+      return (async () => {
+        const db = this.database.db;
         // the page's ids first: SQLite would otherwise write the JSON of every match before sorting
-        const ids = (await selectArrays<[string]>(db, runSearchQuery(db, dialect, search).select('runs.run_uuid'))).map(([id]) => id);
+        const ids = (await this.database.readArrays<[string]>(runSearchQuery(db, dialect, search).select('runs.run_uuid'))).map(([id]) => id);
         const json = new Map<string, string>();
         for (let i = 0; i < ids.length; i += SQLITE_IN_LIST) {
           const page = db
             .selectFrom('runs')
             .select(['runs.run_uuid', runWireJson(this.database.generation).as('json')])
             .where('runs.run_uuid', 'in', ids.slice(i, i + SQLITE_IN_LIST));
-          for (const [id, text] of await selectArrays<[string, string]>(db, page)) json.set(id, text);
+          for (const [id, text] of await this.database.readArrays<[string, string]>(page)) json.set(id, text);
         }
         return { json: ids.map((id) => json.get(id) as string) };
-      });
+      })();
     }
     return this.database.read((db) => {
       const read = async () => {
@@ -110,7 +112,7 @@ export class SearchStore {
     const read = (i: number) => {
       const chunk = ids.slice(i, i + STREAM_CHUNK_RUNS);
       // on MySQL/PostgreSQL at most four large reads at once, as for buffered pages (largeReads.ts)
-      return this.database.read((db) => (dialect === 'sqlite' ? this.runJson(db, chunk) : largeRead(db, dialect, () => this.runRows(db, chunk))));
+      return dialect === 'sqlite' ? this.runJson(chunk) : this.database.read((db) => largeRead(db, dialect, () => this.runRows(db, chunk)));
     };
     // one chunk read ahead while the previous one is sent: the database and the socket overlap
     let ahead: Promise<RunPage> | undefined = ids.length > 0 ? read(0) : undefined;
@@ -126,9 +128,9 @@ export class SearchStore {
     }
   }
 
-  private async runJson(db: Db, ids: readonly string[]): Promise<RunPage> {
-    const page = db.selectFrom('runs').select(['runs.run_uuid', runWireJson(this.database.generation).as('json')]).where('runs.run_uuid', 'in', [...ids]);
-    const json = new Map(await selectArrays<[string, string]>(db, page));
+  private async runJson(ids: readonly string[]): Promise<RunPage> {
+    const page = this.database.db.selectFrom('runs').select(['runs.run_uuid', runWireJson(this.database.generation).as('json')]).where('runs.run_uuid', 'in', [...ids]);
+    const json = new Map(await this.database.readArrays<[string, string]>(page));
     return { json: present(ids, json) };
   }
 

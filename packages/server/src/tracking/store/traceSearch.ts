@@ -3,7 +3,8 @@
  * experiments, attribute filters on trace_info, tag and metadata filters as EXISTS (MLflow joins
  * a subquery per filter, which is unique on the trace, so the rows are the same), `run_id = x`
  * as "source run is x or the trace is linked to run x", then the order_by with NULLs last and
- * `timestamp_ms DESC, request_id ASC` unless asked for, so pages never overlap.
+ * `timestamp_ms DESC, request_id ASC` unless asked for, so pages never overlap. The same filters
+ * count traces for calculate_trace_filter_correlation.
  */
 import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
@@ -58,13 +59,47 @@ function orderValueSql(o: TraceOrderKey): RawBuilder<unknown> {
   return sql`(SELECT kv.value FROM ${keyValueTable(o.type)} kv WHERE kv.request_id = ti.request_id AND kv.key = ${o.key})`;
 }
 
+/** The traces of the experiments (those the caller may read) that match every clause, as `ti`. */
+function traceWhere(dialect: DialectName, experimentIds: readonly number[], clauses: readonly TraceClause[], visible?: Visibility): RawBuilder<SqlBool> {
+  const where: RawBuilder<SqlBool>[] = [
+    experimentIds.length > 0 ? sql<SqlBool>`ti.experiment_id IN (${sql.join(experimentIds.map((id) => sql`${id}`))})` : sql<SqlBool>`1 = 0`,
+    ...clauses.map((c) => clauseSql(dialect, c)),
+  ];
+  if (visible) where.push(sql<SqlBool>`${visibleIds('ti.experiment_id', visible)}`);
+  return and(where);
+}
+
+export interface TraceCorrelationQuery {
+  readonly experimentIds: readonly number[];
+  /** The universe: every trace of the experiments, or those matching the base filter. */
+  readonly base: readonly TraceClause[];
+  /** The base filter and filter 1 (MLflow joins the two strings with `and`). */
+  readonly filter1: readonly TraceClause[];
+  readonly filter2: readonly TraceClause[];
+  readonly visible?: Visibility;
+}
+
+export interface TraceCorrelationRow {
+  total: number | string | bigint;
+  filter1: number | string | bigint | null;
+  filter2: number | string | bigint | null;
+  joint: number | string | bigint | null;
+}
+
+/** The four counts of calculate_trace_filter_correlation in one scan of the universe. */
+export function compileTraceCorrelation(dialect: DialectName, q: TraceCorrelationQuery): RawBuilder<TraceCorrelationRow> {
+  const f1 = and(q.filter1.map((c) => clauseSql(dialect, c)));
+  const f2 = and(q.filter2.map((c) => clauseSql(dialect, c)));
+  return sql<TraceCorrelationRow>`SELECT COUNT(*) AS total,
+      SUM(CASE WHEN ${f1} THEN 1 ELSE 0 END) AS filter1,
+      SUM(CASE WHEN ${f2} THEN 1 ELSE 0 END) AS filter2,
+      SUM(CASE WHEN ${f1} AND ${f2} THEN 1 ELSE 0 END) AS joint
+    FROM trace_info ti WHERE ${traceWhere(dialect, q.experimentIds, q.base, q.visible)}`;
+}
+
 /** One page (MLflow hands out a next-page token whenever a page is full). */
 export function compileTraceSearch(dialect: DialectName, q: TraceSearch): RawBuilder<{ request_id: string }> {
-  const where: RawBuilder<SqlBool>[] = [
-    q.experimentIds.length > 0 ? sql<SqlBool>`ti.experiment_id IN (${sql.join(q.experimentIds.map((id) => sql`${id}`))})` : sql<SqlBool>`1 = 0`,
-    ...q.clauses.map((c) => clauseSql(dialect, c)),
-  ];
-  if (q.visible) where.push(sql<SqlBool>`${visibleIds('ti.experiment_id', q.visible)}`);
+  const where = traceWhere(dialect, q.experimentIds, q.clauses, q.visible);
   const sortValues = q.orderBy.map((o, i) => sql`${orderValueSql(o)} AS ${sql.ref(`ob${i}`)}`);
   const orders = q.orderBy.flatMap((o, i) => {
     const ref = sql.ref(`t.ob${i}`);
@@ -74,6 +109,6 @@ export function compileTraceSearch(dialect: DialectName, q: TraceSearch): RawBui
   if (!named('timestamp_ms')) orders.push(sql`t.timestamp_ms DESC`);
   if (!named('request_id')) orders.push(sql`t.request_id ASC`);
   const extra = sortValues.length > 0 ? sql`, ${sql.join(sortValues)}` : sql``;
-  return sql<{ request_id: string }>`SELECT t.request_id FROM (SELECT ti.request_id, ti.timestamp_ms${extra} FROM trace_info ti WHERE ${and(where)}) t
+  return sql<{ request_id: string }>`SELECT t.request_id FROM (SELECT ti.request_id, ti.timestamp_ms${extra} FROM trace_info ti WHERE ${where}) t
     ORDER BY ${sql.join(orders)} LIMIT ${q.maxResults} OFFSET ${q.offset}`;
 }

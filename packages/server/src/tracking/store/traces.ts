@@ -18,8 +18,8 @@ import { pyJsonDumps } from '../../http/pyjson.js';
 import { ARTIFACT_LOCATION_TAG } from '../traceEntities.js';
 import type { AssessmentEntity, TraceInfoEntity } from '../traceEntities.js';
 import { assertExperimentActive, findExperimentRow, noSuchExperiment } from './experiments.js';
-import { compileTraceSearch } from './traceSearch.js';
-import type { TraceSearch } from './traceSearch.js';
+import { compileTraceCorrelation, compileTraceSearch } from './traceSearch.js';
+import type { TraceCorrelationQuery, TraceSearch } from './traceSearch.js';
 
 /** A new trace: everything its info holds. */
 export type StartTraceInput = TraceInfoEntity;
@@ -39,6 +39,15 @@ export interface DeleteTracesInput {
   maxTimestampMillis: number | null;
   maxTraces: number | null;
   traceIds: readonly string[];
+}
+
+/** deprecated_end_trace_v2: the end time, the final state, and metadata and tags merged in. */
+export interface EndTraceInput {
+  traceId: string;
+  endTimeMs: number;
+  state: string;
+  metadata: Record<string, string>;
+  tags: Record<string, string>;
 }
 
 export function noSuchTrace(traceId: string): MlflowError {
@@ -94,11 +103,6 @@ export class TraceStore {
     });
   }
 
-  /** The traces of `traceIds` that exist, in that order, each once. */
-  async getMany(traceIds: readonly string[]): Promise<TraceInfoEntity[]> {
-    return this.database.read((db) => loadTraces(db, [...new Set(traceIds)]));
-  }
-
   /** The experiment a trace belongs to (permission checks). */
   async experimentIdOf(traceId: string): Promise<string> {
     const row = await this.database.read((db) => db.selectFrom('trace_info').select('experiment_id').where('request_id', '=', traceId).executeTakeFirst());
@@ -111,6 +115,35 @@ export class TraceStore {
       const { rows } = await compileTraceSearch(this.dialect, query).execute(db);
       return loadTraces(db, rows.map((r) => r.request_id));
     });
+  }
+
+  /** The execution time is the end time less the start time, as MLflow computes it. */
+  async end(input: EndTraceInput): Promise<TraceInfoEntity> {
+    await this.database.write(async (tx) => {
+      const row = await tx.selectFrom('trace_info').select('timestamp_ms').where('request_id', '=', input.traceId).executeTakeFirst();
+      if (!row) throw noSuchTrace(input.traceId);
+      await tx
+        .updateTable('trace_info')
+        .set({ execution_time_ms: input.endTimeMs - toInt(row.timestamp_ms), status: input.state })
+        .where('request_id', '=', input.traceId)
+        .execute();
+      await this.upsertKeyValues(tx, 'trace_request_metadata', input.traceId, input.metadata);
+      await this.upsertKeyValues(tx, 'trace_tags', input.traceId, input.tags);
+    });
+    return this.get(input.traceId);
+  }
+
+  /** Traces by id in the order asked for, each once; unknown ids are left out. */
+  async getMany(traceIds: readonly string[]): Promise<TraceInfoEntity[]> {
+    if (traceIds.length === 0) return [];
+    return this.database.read((db) => loadTraces(db, [...new Set(traceIds)]));
+  }
+
+  async correlationCounts(query: TraceCorrelationQuery): Promise<{ total: number; filter1: number; filter2: number; joint: number }> {
+    const { rows } = await this.database.read((db) => compileTraceCorrelation(this.dialect, query).execute(db));
+    const row = rows[0];
+    const n = (v: unknown) => (v === null || v === undefined ? 0 : Number(v));
+    return { total: n(row?.total), filter1: n(row?.filter1), filter2: n(row?.filter2), joint: n(row?.joint) };
   }
 
   async setTag(traceId: string, key: string, value: string): Promise<void> {
