@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'packages/web/dist/**', '**/*.tmp.*', 'docs/sdk-api/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', 'packages/web/dist/**', '**/*.tmp.*', 'docs/sdk-api/**', 'packages/server/src/tracking/otlp/generated/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

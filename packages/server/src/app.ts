@@ -24,6 +24,7 @@ import { mountAjaxRoutes } from './tracking/routes/ajax.js';
 import { artifactListRoutes } from './tracking/routes/artifacts.js';
 import { loggedModelRoutes } from './tracking/routes/loggedModels.js';
 import { traceRoutes } from './tracking/routes/traces.js';
+import { mountOtlpRoutes } from './tracking/routes/otlp.js';
 import { registerArtifactRoutes } from './artifacts/routes/index.js';
 import { mountGraphql } from './graphql/index.js';
 import { mountHealthRoutes } from './health/routes.js';
@@ -109,6 +110,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
         : undefined,
   });
   mountAjaxRoutes(app, ctx, { staticPrefix: config.staticPrefix, artifactsOnly: config.artifactsOnly });
+  mountOtlpRoutes(app, ctx.spans, { generation, artifactsOnly: config.artifactsOnly });
   await registerArtifactRoutes(app, ctx, {
     staticPrefix: config.staticPrefix,
     serveArtifacts: config.serveArtifacts,

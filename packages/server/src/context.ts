@@ -22,6 +22,8 @@ import { LoggedModelService } from './tracking/service/loggedModels.js';
 import { AuthService } from './auth/service.js';
 import { TraceStore } from './tracking/store/traces.js';
 import { TraceService } from './tracking/service/traces.js';
+import { SpanStore } from './tracking/store/spans.js';
+import { SpanService } from './tracking/service/spans.js';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -40,6 +42,8 @@ export interface AppContext {
   readonly loggedModels: LoggedModelService;
   /** MLflow 3.x traces and assessments (served at MLflow 3.x's schema). */
   readonly traces: TraceService;
+  /** MLflow 3.x spans sent over OTLP (`POST /v1/traces`). */
+  readonly spans: SpanService;
   /** Users and permissions; undefined when authentication is off. */
   readonly auth: AuthService | undefined;
   close(): Promise<void>;
@@ -59,6 +63,7 @@ export function createContext(config: ServerConfig): AppContext {
   const registry = createRegistry(config, database, runStore, loggedModelStore);
   const runs = new RunService(runStore, config.truncateLongValues);
   const artifacts = createArtifactServices(config, runs);
+  const spanStore = new SpanStore(database);
   const auth = config.auth ? AuthService.open(config.auth, database, { cwd: config.cwd }) : undefined;
   return {
     config,
@@ -71,7 +76,8 @@ export function createContext(config: ServerConfig): AppContext {
     gatewayProxy: new GatewayProxyService({ target: config.deploymentsTarget, timeoutMs: config.deploymentsTimeoutMs ?? 120_000 }),
     registry,
     loggedModels: new LoggedModelService(loggedModelStore),
-    traces: new TraceService(new TraceStore(database), artifacts.artifacts),
+    traces: new TraceService(new TraceStore(database), artifacts.artifacts, spanStore),
+    spans: new SpanService(spanStore),
     ...artifacts,
     auth,
     close: async () => {

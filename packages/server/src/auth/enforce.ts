@@ -250,6 +250,11 @@ async function experimentAllowed(
       return access.canOnExperiment(principal, await access.traceExperimentId(required(requestValues(request, state), source.param)), need);
     case 'trace_location':
       return access.canOnExperiment(principal, traceLocationExperiment(requestValues(request, state)), need);
+    case 'experiment_header': {
+      const id = headerValue(request.headers['x-mlflow-experiment-id']);
+      if (!id) throw MlflowError.invalidParameter("Missing value for required header 'x-mlflow-experiment-id'.");
+      return access.canOnExperiment(principal, id, need);
+    }
   }
 }
 

@@ -28,7 +28,9 @@ export type ExperimentSource =
   /** MLflow 3.x: the experiment of the trace named by a query parameter (getTrace, get-trace-artifact). */
   | { from: 'query_trace'; param: 'trace_id' | 'request_id' }
   /** MLflow 3.x startTraceV3: `trace.trace_info.trace_location.mlflow_experiment.experiment_id` of the body. */
-  | { from: 'trace_location' };
+  | { from: 'trace_location' }
+  /** MLflow 3.x OTLP export: the `x-mlflow-experiment-id` request header. */
+  | { from: 'experiment_header' };
 
 export type Rule =
   /** No credentials needed. */
@@ -102,7 +104,7 @@ export const ENDPOINT_RULES: Readonly<Record<string, Rule>> = {
   startTraceV3: byExperiment('update', { from: 'trace_location' }),
   getTraceInfoV3: byTrace('read'),
   getTrace: byQueryTrace('read', 'trace_id'),
-  // answers only traces of experiments the caller may read
+  // answers only the traces of experiments the caller may read (the others are left out)
   batchGetTraces: AUTHENTICATED,
   searchTracesV3: AUTHENTICATED,
   calculateTraceFilterCorrelation: AUTHENTICATED,
@@ -179,6 +181,8 @@ export const ROUTE_RULES: Readonly<Record<string, Rule>> = {
   // readiness for probes and load balancers: says only "ok" or "unavailable" per dependency
   'GET /ready': PUBLIC,
   'GET /version': AUTHENTICATED,
+  // MLflow 3.x OTLP span export into the experiment the `x-mlflow-experiment-id` header names
+  'POST /v1/traces': byExperiment('update', { from: 'experiment_header' }),
   'GET /metrics': AUTHENTICATED,
   'GET /graphql': AUTHENTICATED,
   'POST /graphql': AUTHENTICATED,

@@ -25,6 +25,8 @@ export interface ServerSettings {
   readonly nodeArgs: readonly string[];
   /** Users and permissions on, with this admin (the auth database lives beside the artifacts). */
   readonly authAdmin?: { username: string; password: string } | undefined;
+  /** More server flags, e.g. `--artifacts-destination DIR`. */
+  readonly extraArgs?: readonly string[];
 }
 
 export interface StartedServer {
@@ -50,6 +52,7 @@ export async function startServer(settings: ServerSettings): Promise<StartedServ
     String(port),
     ...(settings.workers !== undefined ? ['--workers', String(settings.workers)] : []),
     ...(settings.authAdmin ? ['--app-name', 'basic-auth'] : []),
+    ...(settings.extraArgs ?? []),
   ];
   const env = { ...process.env };
   if (settings.authAdmin) {

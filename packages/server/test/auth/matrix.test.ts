@@ -34,6 +34,7 @@ interface Sample {
   contentType?: string;
   params?: Record<string, string>;
   wildcard?: string;
+  headers?: Record<string, string>;
 }
 
 type Build = (s: AuthTestServer, fx: Fixture, sender: Caller | undefined) => Promise<Sample> | Sample;
@@ -72,6 +73,12 @@ async function freshTrace(s: AuthTestServer, fx: Fixture, withAssessment = false
     assessment: { assessment_name: 'q', source: { source_type: 'HUMAN', source_id: 'me' }, feedback: { value: true } },
   });
   return { trace_id: traceId, request_id: traceId, assessment_id: assessment.assessment_id };
+}
+
+/** An OTLP/JSON export of one span of a new trace. */
+function otlpJsonSpan(): string {
+  const traceId = Buffer.from(unique('o')).toString('hex').padEnd(32, '0').slice(0, 32);
+  return JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId, spanId: '0102030405060708', name: 'matrix', startTimeUnixNano: '1', endTimeUnixNano: '2' }] }] }] });
 }
 
 function traceInfo(fx: Fixture, traceId: string) {
@@ -222,6 +229,7 @@ const SAMPLES: Record<string, Build> = {
   'GET /healthcheck': () => ({}),
   'GET /ready': () => ({}),
   'GET /version': () => ({}),
+  'POST /v1/traces': (_s, fx) => ({ headers: { 'x-mlflow-experiment-id': fx.exp }, raw: otlpJsonSpan(), contentType: 'application/json' }),
   'GET /graphql': () => ({ query: { query: '{ test(inputString: "x") { output } }' } }),
   'POST /graphql': () => ({ json: { query: '{ test(inputString: "x") { output } }' } }),
   'GET /signup': () => ({}),
@@ -382,5 +390,5 @@ describe.each(testDialects())('permission matrix on $dialect', (dialect) => {
 });
 
 function sampleOptions(sample: Sample, as: Caller | undefined) {
-  return { as, json: sample.json, raw: sample.raw, contentType: sample.contentType };
+  return { as, json: sample.json, raw: sample.raw, contentType: sample.contentType, ...(sample.headers ? { headers: sample.headers } : {}) };
 }

@@ -113,10 +113,10 @@ for (const dialect of testDialects()) {
       expect(badTime.body.message).toContain("'trace.trace_info.request_time'");
       const badMap = await call(app, 'POST', V3 + '/traces', { trace: { trace_info: traceInfo(exp, newTraceId(), { tags: { a: 1 } }) } });
       expect(badMap.status).toBe(400);
-      // OTLP ingestion is not served: a JSON 404; a 3.x client logs that at debug level and carries on
+      // OTLP export without the experiment header (the OTLP route itself: otlp.test.ts)
       const otlp = await app.inject({ method: 'POST', url: '/v1/traces', payload: Buffer.from([0x0a, 0x00]), headers: { 'content-type': 'application/x-protobuf' } });
-      expect(otlp.statusCode).toBe(404);
-      expect(JSON.parse(otlp.body)).toMatchObject({ error_code: 'ENDPOINT_NOT_FOUND' });
+      expect(otlp.statusCode).toBe(400);
+      expect(JSON.parse(otlp.body)).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
       const noTrace = await call(app, 'POST', V3 + '/traces', {});
       expect(noTrace.body.message).toContain("Missing value for required parameter 'trace'");
     });
@@ -257,6 +257,10 @@ describe('traces on a database at MLflow 2.12.2 schema', () => {
       const res = await call(app, 'POST', `${V3}/traces/search`, { locations: [] });
       expect(res.status).toBe(501);
       expect(res.body.message).toContain('darwin-mlflow db upgrade');
+      // OTLP export too, with the phrase on which the MLflow client stops exporting spans
+      const otlp = await app.inject({ method: 'POST', url: '/v1/traces', payload: '{}', headers: { 'content-type': 'application/json', 'x-mlflow-experiment-id': '0' } });
+      expect(otlp.statusCode).toBe(501);
+      expect(JSON.parse(otlp.body).message).toContain('REST OTLP span logging is not supported');
     } finally {
       await app.close();
       await database.drop();

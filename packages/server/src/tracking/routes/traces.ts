@@ -39,8 +39,9 @@ export function traceRoutes(service: TraceService) {
   const getTraceInfoV3: Handler<T['getTraceInfoV3']['request']> = async (req) => ({
     trace: { trace_info: presentTraceInfo(await service.get(req.trace_id ?? '')) },
   });
-  // the traces with all their spans stored (traces.json at the artifact location); traces of
-  // experiments the caller may not read are left out like unknown ones
+  // the traces with all their spans stored (in the spans table for spans sent over OTLP, else
+  // traces.json at the artifact location); traces of experiments the caller may not read are
+  // left out like unknown ones
   const batchGetTraces: Handler<T['batchGetTraces']['request']> = async (req, { request }) => {
     const found = await service.batchGet(req.trace_ids, await experimentVisibility(request));
     return { traces: found.length > 0 ? found.map(presentTrace) : undefined };

@@ -1,24 +1,41 @@
 /**
- * A trace's spans from its artifact location: the `traces.json` a client uploaded to the trace's
- * `mlflow.artifactLocation` (ArtifactRepository.download_trace_data), read through the same
- * artifact repositories the proxy uses. TraceService.loadTraceSpans is the one caller.
+ * A trace's spans from where they are stored: the `spans` table for traces whose spans came over
+ * OTLP (`mlflow.trace.spansLocation` = `TRACKING_STORE`, SqlAlchemyStore._get_spans_with_trace_info),
+ * otherwise the `traces.json` a client uploaded to the trace's `mlflow.artifactLocation`
+ * (ArtifactRepository.download_trace_data), read through the same artifact repositories the
+ * proxy uses. TraceService.loadTraceSpans is the one caller.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { ArtifactService } from '../../artifacts/service/artifacts.js';
 import { JsonSyntaxError, parseJsonPreservingFloats } from '../../http/json.js';
 import { ARTIFACT_LOCATION_TAG } from '../traceEntities.js';
 import type { TraceInfoEntity } from '../traceEntities.js';
+import { SIZE_STATS_METADATA, SPANS_IN_TRACKING_STORE, SPANS_LOCATION_TAG } from '../spanEntities.js';
+import type { StoredSpan } from '../store/spans.js';
 
 /** TRACE_DATA_FILE_NAME */
 export const TRACE_DATA_FILE = 'traces.json';
-/** TraceMetadataKey.SIZE_STATS, whose `num_spans` says how many spans a complete trace has. */
-const SIZE_STATS_METADATA = 'mlflow.trace.sizeStats';
 
 /** The trace data document as stored (`{"spans": [...]}`), parsed keeping int64 and float literals. */
 export interface TraceData {
   readonly document: unknown;
   /** Its `spans` (TraceData.from_dict reads `d.get("spans", [])`). */
   readonly spans: readonly unknown[];
+}
+
+/** Whether the trace's spans are in the `spans` table rather than in traces.json. */
+export function spansInTable(info: TraceInfoEntity): boolean {
+  return info.tags[SPANS_LOCATION_TAG] === SPANS_IN_TRACKING_STORE;
+}
+
+/**
+ * The trace data of spans from the `spans` table (each `content` is Span.to_dict as log_spans
+ * wrote it), as a `{"spans": [...]}` document; undefined when the table has none.
+ */
+export function spanTableData(rows: readonly StoredSpan[]): TraceData | undefined {
+  if (rows.length === 0) return undefined;
+  const spans = rows.map((r) => parseJsonPreservingFloats(r.content));
+  return { document: { spans }, spans };
 }
 
 /** MlflowTraceDataNotFound */

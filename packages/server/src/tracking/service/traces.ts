@@ -17,7 +17,8 @@ import type { AssessmentEntity, TraceInfoEntity, TraceWithSpans } from '../trace
 import { validateKeyName, validateLengthLimit } from '../validation.js';
 import { parseExperimentId } from '../store/experiments.js';
 import type { AssessmentChange, TraceStore } from '../store/traces.js';
-import { isComplete, readTraceDataArtifact, traceDataNotFound } from './traceSpans.js';
+import type { SpanStore } from '../store/spans.js';
+import { isComplete, readTraceDataArtifact, spanTableData, spansInTable, traceDataNotFound } from './traceSpans.js';
 import type { TraceData } from './traceSpans.js';
 import { npmiFromCounts } from './traceCorrelation.js';
 import type { CorrelationCounts, Npmi } from './traceCorrelation.js';
@@ -87,15 +88,30 @@ export class TraceService {
   constructor(
     private readonly store: TraceStore,
     private readonly artifacts: ArtifactService,
+    private readonly spans: SpanStore,
   ) {}
 
   /**
-   * The one place spans are read: today every trace keeps them as `traces.json` at its artifact
-   * location; spans ingested over OTLP (tag `mlflow.trace.spansLocation` = `TRACKING_STORE`) are
-   * to be read from the spans table here. Undefined: none stored yet.
+   * The one place spans are read: a trace whose spans came over OTLP (tag
+   * `mlflow.trace.spansLocation` = `TRACKING_STORE`) has them in the `spans` table; every other
+   * trace keeps them as `traces.json` at its artifact location. Undefined: none stored yet.
    */
-  loadTraceSpans(info: TraceInfoEntity): Promise<TraceData | undefined> {
-    return readTraceDataArtifact(this.artifacts, info);
+  async loadTraceSpans(info: TraceInfoEntity): Promise<TraceData | undefined> {
+    return (await this.loadManyTraceSpans([info]))[0];
+  }
+
+  /** loadTraceSpans of several traces, in their order: the span table's in one query, artifacts a few at a time. */
+  private async loadManyTraceSpans(infos: readonly TraceInfoEntity[]): Promise<Array<TraceData | undefined>> {
+    const inTable = infos.filter(spansInTable);
+    const rows = inTable.length > 0 ? await this.spans.loadSpansFromTable(inTable.map((t) => t.traceId)) : new Map<string, never[]>();
+    const out: Array<TraceData | undefined> = infos.map((info) => (spansInTable(info) ? spanTableData(rows.get(info.traceId) ?? []) : undefined));
+    const fromArtifacts = infos.flatMap((info, i) => (spansInTable(info) ? [] : [i]));
+    for (let i = 0; i < fromArtifacts.length; i += SPAN_READS_AT_ONCE) {
+      const chunk = fromArtifacts.slice(i, i + SPAN_READS_AT_ONCE);
+      const loaded = await Promise.all(chunk.map((k) => readTraceDataArtifact(this.artifacts, infos[k] as TraceInfoEntity)));
+      chunk.forEach((k, j) => (out[k] = loaded[j]));
+    }
+    return out;
   }
 
   /** get_trace: the trace with its spans; without allow_partial, a trace whose spans are not all stored is 404. */
@@ -109,16 +125,17 @@ export class TraceService {
     return { info, spans };
   }
 
-  /** batch_get_traces: complete traces only, in the order asked for; unknown and unreadable ones left out. */
+  /**
+   * batch_get_traces: complete traces only, in the order asked for; unknown and unreadable ones
+   * left out. Spans from the `spans` table or from traces.json, as loadTraceSpans says.
+   */
   async batchGet(traceIds: readonly string[], visible?: Visibility): Promise<TraceWithSpans[]> {
     const infos = (await this.store.getMany(traceIds)).filter((t) => isVisible(visible, t.experimentId));
-    const out: TraceWithSpans[] = [];
-    for (let i = 0; i < infos.length; i += SPAN_READS_AT_ONCE) {
-      const chunk = infos.slice(i, i + SPAN_READS_AT_ONCE);
-      const loaded = await Promise.all(chunk.map(async (info) => ({ info, spans: (await this.loadTraceSpans(info))?.spans ?? [] })));
-      out.push(...loaded.filter((t) => t.spans.length > 0 && isComplete(t.info, t.spans.length)));
-    }
-    return out;
+    const loaded = await this.loadManyTraceSpans(infos);
+    return infos.flatMap((info, i) => {
+      const spans = loaded[i]?.spans ?? [];
+      return spans.length > 0 && isComplete(info, spans.length) ? [{ info, spans }] : [];
+    });
   }
 
   /** get_trace_artifact_handler's body: the stored trace data, written as Python's json.dumps does. */

@@ -2,8 +2,9 @@
  * MLflow 3.x's trace records (trace_info, trace_tags, trace_request_metadata, assessments, and
  * trace → run links in entity_associations), as SqlAlchemyStore keeps them. Spans are not stored
  * here: the trace's `mlflow.artifactLocation` tag names where the client puts `traces.json`
- * (`<experiment location>/traces/<trace id>/artifacts`), and no `mlflow.trace.spansLocation` tag is
- * written, so 3.x clients read and write the spans there.
+ * (`<experiment location>/traces/<trace id>/artifacts`), and start writes no
+ * `mlflow.trace.spansLocation` tag, so a client that sent no spans over OTLP uploads them there.
+ * Spans sent over OTLP go to the `spans` table (./spans.ts), which tags the trace TRACKING_STORE.
  */
 import { randomUUID } from 'node:crypto';
 import { MlflowError } from '@darwin-mlflow/contract';
@@ -174,6 +175,7 @@ export class TraceStore {
       // children first: MySQL and SQLite foreign keys may not cascade on every connection
       for (const table of ['trace_tags', 'trace_request_metadata'] as const) await tx.deleteFrom(table).where('request_id', 'in', ids).execute();
       await tx.deleteFrom('assessments').where('trace_id', 'in', ids).execute();
+      await tx.deleteFrom('spans').where('trace_id', 'in', ids).execute();
       await tx.deleteFrom('entity_associations').where('source_type', '=', 'trace').where('source_id', 'in', ids).execute();
       await tx.deleteFrom('trace_info').where('request_id', 'in', ids).execute();
       return ids.length;
