@@ -11,18 +11,11 @@
  *  - the functions with the most self time in the CPU profile.
  * `--out FILE` also writes the trace (open it in DevTools' Performance panel or Perfetto).
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { option, scrollRuns, startServer } from './shared.mjs';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const argv = process.argv.slice(2);
-const option = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const dir = path.resolve(option('--data-dir') ?? '');
 const seededFile = path.join(dir, 'seeded.json');
 if (!option('--data-dir') || !fs.existsSync(seededFile)) {
@@ -32,40 +25,7 @@ if (!option('--data-dir') || !fs.existsSync(seededFile)) {
 const { runsExp } = JSON.parse(fs.readFileSync(seededFile, 'utf8'));
 const out = option('--out');
 
-async function startServer() {
-  const args = [path.join(REPO, 'packages/server/bin/darwin-mlflow.js'), 'server', '--host', '127.0.0.1', '--port', '0', '--backend-store-uri', `sqlite:///${dir}/mlruns.db`, '--artifacts-destination', `${dir}/mlartifacts`];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const origin = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (c) => {
-      text += c;
-      const m = /listening at (http:\/\/[^\s"]+)/.exec(text);
-      if (m) resolve(m[1].replace(/\/$/, ''));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  return { origin, child };
-}
 
-/** The same loop as bench:ui's, also returning each frame's start and end (performance.now()). */
-function scroll(page, total) {
-  return page.evaluate(async (total) => {
-    const el = document.querySelector('.runs-scroller');
-    const frames = [];
-    // a user-timing mark: ties performance.now() to the trace's clock
-    const mark = performance.mark('scroll-start').startTime;
-    let last = performance.now();
-    const rows = () => Number(el.getAttribute('aria-rowcount')) - 1;
-    while ((rows() < total || el.scrollTop + el.clientHeight < el.scrollHeight - 2) && frames.length < 5000) {
-      el.scrollTop += 400;
-      await new Promise((r) => requestAnimationFrame(r));
-      const now = performance.now();
-      frames.push([last, now]);
-      last = now;
-    }
-    return { frames, mark };
-  }, total);
-}
 
 const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'blink', 'cc', 'gpu', 'viz', 'v8', 'blink.user_timing'];
 
@@ -137,13 +97,13 @@ function profileSelfTimes(profile) {
   return self;
 }
 
-const { origin, child } = await startServer();
+const { origin, child } = await startServer(dir);
 try {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   await page.goto(`${origin}/#/experiments/${runsExp}`);
   await page.locator('.runs-row:not(.header) .cell.name a').first().waitFor();
-  await scroll(page, 10_000); // loads every page of runs
+  await scrollRuns(page, 10_000); // loads every page of runs
   await page.evaluate(() => (document.querySelector('.runs-scroller').scrollTop = 0));
   await page.waitForTimeout(500);
   console.log(`DOM: ${await page.evaluate(() => document.querySelectorAll('.runs-scroller *').length)} elements in the table at the top`);
@@ -156,7 +116,7 @@ try {
   await page.waitForTimeout(300);
   console.log(`composited layers: ${layers}`);
   await cdp.send('LayerTree.disable');
-  const { result, events, profile } = await traced(cdp, () => scroll(page, 10_000));
+  const { result, events, profile } = await traced(cdp, () => scrollRuns(page, 10_000));
   if (out) fs.writeFileSync(out, JSON.stringify({ traceEvents: events }));
 
   const durations = result.frames.map(([a, b]) => b - a);

@@ -14,20 +14,13 @@
  * (seeding takes about a minute); `--runs-only` / `--charts-only` measure one half.
  * Figures go to stdout; docs/benchmarks.md keeps them with the machine they came from.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { argv, option, scrollRuns, startServer } from './shared.mjs';
 
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const argv = process.argv.slice(2);
-const option = (name) => {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-};
 const keepDir = option('--data-dir');
 const dir = keepDir ? path.resolve(keepDir) : fs.mkdtempSync(path.join(os.tmpdir(), 'darwin-bench-ui-'));
 fs.mkdirSync(dir, { recursive: true });
@@ -36,20 +29,6 @@ const doRuns = !argv.includes('--charts-only');
 const doCharts = !argv.includes('--runs-only');
 const RUNS = 10_000;
 
-async function startServer() {
-  const args = [path.join(REPO, 'packages/server/bin/darwin-mlflow.js'), 'server', '--host', '127.0.0.1', '--port', '0', '--backend-store-uri', `sqlite:///${dir}/mlruns.db`, '--artifacts-destination', `${dir}/mlartifacts`];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const origin = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (c) => {
-      out += c;
-      const m = /listening at (http:\/\/[^\s"]+)/.exec(out);
-      if (m) resolve(m[1].replace(/\/$/, ''));
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
-  return { origin, child };
-}
 
 async function api(origin, method, p, body) {
   const res = await fetch(`${origin}/api/2.0/mlflow/${p}`, { method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
@@ -211,22 +190,9 @@ async function sortTime(page, url, metric, expectedFirst) {
 
 /** Scrolls the table to its end a screen at a time, one step per frame, recording frame times. */
 async function scrollFrames(page, total) {
-  return page.evaluate(async (total) => {
-    const el = document.querySelector('.runs-scroller');
-    const frames = [];
-    let last = performance.now();
-    const rows = () => Number(el.getAttribute('aria-rowcount')) - 1;
-    const deadline = last + 120_000;
-    while ((rows() < total || el.scrollTop + el.clientHeight < el.scrollHeight - 2) && performance.now() < deadline) {
-      el.scrollTop += 400;
-      await new Promise((r) => requestAnimationFrame(r));
-      const now = performance.now();
-      frames.push(now - last);
-      last = now;
-    }
-    frames.sort((a, b) => a - b);
-    return { frames: frames.length, dropped: frames.filter((f) => f > 25).length, p50: frames[Math.floor(frames.length / 2)], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], rows: rows() };
-  }, total);
+  const { frames: spans, rows } = await scrollRuns(page, total);
+  const frames = spans.map(([start, end]) => end - start).sort((a, b) => a - b);
+  return { frames: frames.length, dropped: frames.filter((f) => f > 25).length, p50: frames[Math.floor(frames.length / 2)], p95: frames[Math.floor(frames.length * 0.95)], max: frames[frames.length - 1], rows };
 }
 
 async function chartTime(page, url, expectPoints) {
@@ -356,7 +322,7 @@ async function benchSizes(browser, origin, { runsExp, chartExp, chartRuns }) {
   await page.context().close();
 }
 
-const { origin, child } = await startServer();
+const { origin, child } = await startServer(dir);
 try {
   const seeded = await seed(origin);
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
