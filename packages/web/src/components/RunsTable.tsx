@@ -119,6 +119,8 @@ export function RunsTable(props: Props) {
   const trailingSpace = totalWidth - (vCols[vCols.length - 1]?.end ?? fixedWidth);
   const firstCol = vCols[0]?.index ?? 0;
   const endCol = (vCols[vCols.length - 1]?.index ?? -1) + 1;
+  // spread into the header and each row: plain values, so their memo compares them one by one
+  const columnWindow: ColumnWindow = { fixed, columns, firstCol, endCol, leadingSpace, trailingSpace, width: totalWidth };
   const allSelected = rows.length > 0 && visibleRows.every((r) => selected.has(r.id));
   // stable callbacks, so the memoised header renders again only when what it shows changes
   const latest = useRef({ onSort, onSelected, visibleRows });
@@ -130,13 +132,7 @@ export function RunsTable(props: Props) {
     <div ref={scroller} className="runs-scroller" role="table" aria-label="Runs" aria-rowcount={visibleRows.length + 1}>
       <div className="runs-inner" style={{ height: rowVirtualizer.getTotalSize() + ROW_HEIGHT, width: totalWidth }}>
         <RunsHeader
-          fixed={fixed}
-          columns={columns}
-          firstCol={firstCol}
-          endCol={endCol}
-          leadingSpace={leadingSpace}
-          trailingSpace={trailingSpace}
-          width={totalWidth}
+          {...columnWindow}
           sort={sort}
           onSort={sortBy}
           allSelected={allSelected}
@@ -151,13 +147,7 @@ export function RunsTable(props: Props) {
               row={row}
               index={vr.index}
               top={vr.start + ROW_HEIGHT}
-              width={totalWidth}
-              fixed={fixed}
-              columns={columns}
-              firstCol={firstCol}
-              endCol={endCol}
-              leadingSpace={leadingSpace}
-              trailingSpace={trailingSpace}
+              {...columnWindow}
               isSelected={selected.has(row.id)}
               isExpanded={row.getIsExpanded()}
               onToggle={toggle}
@@ -170,7 +160,8 @@ export function RunsTable(props: Props) {
   );
 }
 
-interface HeaderProps {
+/** Which columns the header and the rows draw, and the room around them. */
+interface ColumnWindow {
   fixed: FixedColumn[];
   columns: DataColumn[];
   /** The data columns on screen: [firstCol, endCol). */
@@ -179,6 +170,9 @@ interface HeaderProps {
   leadingSpace: number;
   trailingSpace: number;
   width: number;
+}
+
+interface HeaderProps extends ColumnWindow {
   sort: SortSpec;
   onSort: (sort: SortSpec) => void;
   allSelected: boolean;
@@ -230,18 +224,10 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
   );
 });
 
-interface RowProps {
+interface RowProps extends ColumnWindow {
   row: Row<RunRow>;
   index: number;
   top: number;
-  width: number;
-  fixed: FixedColumn[];
-  columns: DataColumn[];
-  /** The data columns on screen: [firstCol, endCol). */
-  firstCol: number;
-  endCol: number;
-  leadingSpace: number;
-  trailingSpace: number;
   isSelected: boolean;
   /** Passed although the row can tell: the row object stays the same when it is expanded. */
   isExpanded: boolean;
