@@ -42,7 +42,7 @@ interface FixedColumn {
 const FIXED: FixedColumn[] = [
   { id: 'select', width: 36 },
   { id: 'name', width: 260, sortKey: { kind: 'attributes', key: 'run_name' } },
-  { id: 'created', width: 160, sortKey: { kind: 'attributes', key: 'start_time' } },
+  { id: 'created', width: 180, sortKey: { kind: 'attributes', key: 'start_time' } },
   { id: 'duration', width: 90 },
   { id: 'status', width: 100, sortKey: { kind: 'attributes', key: 'status' } },
   { id: 'user', width: 110, sortKey: { kind: 'attributes', key: 'user_id' } },
