@@ -28,9 +28,13 @@ export type BoolCell = number | boolean;
  * mysql2 rowsAsArray, node-postgres rowMode 'array').
  */
 export async function selectArrays<R extends readonly unknown[]>(db: Db, query: Compilable<unknown>): Promise<R[]> {
+  return (await db.executeQuery<R>(arrayRowsQuery(query))).rows as R[];
+}
+
+/** The query compiled and marked so that every dialect reads its rows as arrays. */
+export function arrayRowsQuery(query: Compilable<unknown>): CompiledQuery {
   const compiled = query.compile();
-  const marked = CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]);
-  return (await db.executeQuery<R>(marked)).rows as R[];
+  return CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]);
 }
 
 const MAX_SAFE = sql.lit(Number.MAX_SAFE_INTEGER);

@@ -4,9 +4,9 @@
  * and the translation of driver errors into MLflow error codes.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
-import { CompiledQuery, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { Compilable, Kysely } from 'kysely';
-import { ARRAY_ROWS_MARKER } from './arrayRows.js';
+import { arrayRowsQuery } from './arrayRows.js';
 import { parseBackendUri } from './backendUri.js';
 import type { DatabaseTarget, DialectName } from './backendUri.js';
 import { openMysql } from './dialects/mysql.js';
@@ -86,8 +86,7 @@ export class Database {
    * core; elsewhere on the pool like any read. Driver errors translated.
    */
   async readArrays<R extends readonly unknown[]>(query: Compilable<unknown>): Promise<R[]> {
-    const compiled = query.compile();
-    const marked = CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]);
+    const marked = arrayRowsQuery(query);
     try {
       if (this.driver.offloadArrays) return (await this.driver.offloadArrays(marked)) as unknown as R[];
       return (await this.driver.kysely.executeQuery<R>(marked)).rows as R[];
@@ -101,8 +100,7 @@ export class Database {
    * a time with driver errors translated; see DialectDriver.streamArrays.
    */
   async *streamArrays<R extends readonly unknown[]>(query: Compilable<unknown>, chunkRows: number): AsyncGenerator<R[]> {
-    const compiled = query.compile();
-    const marked = CompiledQuery.raw(ARRAY_ROWS_MARKER + compiled.sql, [...compiled.parameters]);
+    const marked = arrayRowsQuery(query);
     const release = await this.streams?.acquire();
     try {
       yield* this.driver.streamArrays(marked, chunkRows) as AsyncGenerator<R[]>;
