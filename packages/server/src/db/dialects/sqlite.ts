@@ -55,10 +55,11 @@ export function defaultReaderCount(env: NodeJS.ProcessEnv = process.env): number
 export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, readerCount = defaultReaderCount()): DialectDriver {
   if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const raw = new BetterSqlite3(target.file);
+  // first: switching to WAL takes a lock another process opening the file may hold
+  raw.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
   const journalMode = raw.pragma('journal_mode = WAL', { simple: true });
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
-  raw.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
   // MLflow's string comparisons in search are case-sensitive on every backend
   raw.pragma('case_sensitive_like = ON');
   const statements = cachingDatabase(raw);
