@@ -2,11 +2,13 @@
  * `ajax-api/2.0/darwin/metrics/downsample`: equal-width step buckets with count, min, max,
  * first and last, on every database; a single spike in 1,000,000 points is in every zoom level.
  */
-import Database from 'better-sqlite3';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../support/databases.js';
 import { call, startTestApp } from '../support/app.js';
 import type { TestServer } from '../support/app.js';
+import { Database } from '../../src/db/database.js';
+import { downsampleMetric } from '../../src/tracking/store/metricBuckets.js';
 
 const API = '/api/2.0/mlflow';
 const URL = '/ajax-api/2.0/darwin/metrics/downsample';
@@ -93,6 +95,80 @@ describe.each(testDialects())('downsampled metric histories on $dialect', (diale
     expect((await get(query)).body.buckets.find((b: { start_step: number }) => b.start_step === 1)).toEqual(expect.objectContaining({ min: -5, count: 2 }));
   });
 
+  it('matches a plain fold of the points: several points a step, any order, negative steps', async () => {
+    const run = await newRun(server, 'downsample-fold');
+    const points: { value: number; timestamp: number; step: number }[] = [];
+    // a fixed pseudo-random sequence: steps -50..149, 1-3 points a step, timestamps and values tied at
+    // times, logged in three interleaved batches so that rows are not in step order
+    let seed = 12345;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let step = -50; step < 150; step++) {
+      for (let k = 1 + next(3); k > 0; k--) {
+        const p = { step, timestamp: 100 + next(4), value: next(7) - 3 + (next(2) ? 0.5 : 0) };
+        // a repeated point is one row (it is the whole primary key)
+        if (!points.some((q) => q.step === p.step && q.timestamp === p.timestamp && q.value === p.value)) points.push(p);
+      }
+    }
+    const batches = [points.filter((_, i) => i % 3 === 2), points.filter((_, i) => i % 3 === 0), points.filter((_, i) => i % 3 === 1)];
+    for (const batch of batches) {
+      const res = await call(server.app, 'POST', `${API}/runs/log-batch`, { run_id: run, metrics: batch.map((p) => ({ key: 'm', ...p })) });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    for (const [buckets, range] of [[7, undefined], [1, undefined], [5000, undefined], [9, [-20, 33]]] as const) {
+      const inRange = points.filter((p) => !range || (p.step >= range[0] && p.step <= range[1]));
+      const lo = Math.min(...inRange.map((p) => p.step));
+      const hi = Math.max(...inRange.map((p) => p.step));
+      const width = Math.ceil((hi - lo + 1) / buckets);
+      const order = (a: (typeof points)[0], b: (typeof points)[0]) => a.step - b.step || a.timestamp - b.timestamp || a.value - b.value;
+      const groups = new Map<number, typeof points>();
+      for (const p of inRange) {
+        const b = Math.floor((p.step - lo) / width);
+        groups.set(b, [...(groups.get(b) ?? []), p]);
+      }
+      const expected = [...groups.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([, ps]) => {
+          const sorted = [...ps].sort(order);
+          return {
+            start_step: sorted[0]!.step,
+            end_step: sorted.at(-1)!.step,
+            start_timestamp: Math.min(...ps.map((p) => p.timestamp)),
+            end_timestamp: Math.max(...ps.map((p) => p.timestamp)),
+            count: ps.length,
+            min: Math.min(...ps.map((p) => p.value)),
+            max: Math.max(...ps.map((p) => p.value)),
+            first: sorted[0]!.value,
+            last: sorted.at(-1)!.value,
+          };
+        });
+      const query = `run_id=${run}&metric_key=m&buckets=${buckets}${range ? `&start_step=${range[0]}&end_step=${range[1]}` : ''}`;
+      const res = await get(query);
+      expect(res.status).toBe(200);
+      expect(res.body, query).toEqual({ start_step: lo, end_step: hi, total_count: inRange.length, buckets: expected });
+      // the store's other ways to the same answer: without the run's point count SQLite reads
+      // the step range first and folds with it; the other databases always group in SQL
+      const database = Database.open(server.database.uri);
+      try {
+        const r = range ? { start: BigInt(range[0]), end: BigInt(range[1]) } : undefined;
+        const direct = await database.read((db) => downsampleMetric(db, database.dialect, run, 'm', r, buckets));
+        expect(direct, query).toEqual(res.body);
+      } finally {
+        await database.close();
+      }
+    }
+  });
+
+  it('buckets steps beyond 2^53', async () => {
+    const run = await newRun(server, 'downsample-int64');
+    const big = 2n ** 60n;
+    const metrics = [0n, 1n, 2n].map((d) => ({ key: 'm', value: Number(d), timestamp: 1, step: String(big + d) }));
+    expect((await call(server.app, 'POST', `${API}/runs/log-batch`, { run_id: run, metrics })).status).toBe(200);
+    const res = await get(`run_id=${run}&metric_key=m&buckets=3`);
+    expect(res.status).toBe(200);
+    expect(res.body.total_count).toBe(3);
+    expect(res.body.buckets.map((b: { first: number }) => b.first)).toEqual([0, 1, 2]);
+  });
+
   it('rejects bad input with INVALID_PARAMETER_VALUE', async () => {
     for (const query of ['metric_key=loss', `run_id=${runId}`, `run_id=${runId}&metric_key=loss&buckets=0`, `run_id=${runId}&metric_key=loss&buckets=x`, `run_id=${runId}&metric_key=loss&buckets=5001`, `run_id=${runId}&metric_key=loss&start_step=5`, `run_id=${runId}&metric_key=loss&start_step=9&end_step=2`]) {
       const res = await get(query);
@@ -112,7 +188,7 @@ describe('a single spike in 1,000,000 points (SQLite)', () => {
     server = await startTestApp(sqlite!, 'spike');
     runId = await newRun(server, 'spike');
     // written straight into the metrics table: a million log-batch calls would only test log-batch
-    const db = new Database(server.database.uri.replace(/^sqlite:\/\/\//, ''));
+    const db = new BetterSqlite3(server.database.uri.replace(/^sqlite:\/\/\//, ''));
     const insert = db.prepare('INSERT INTO metrics (key, value, timestamp, run_uuid, step, is_nan) VALUES (?, ?, ?, ?, ?, 0)');
     db.transaction(() => {
       for (let step = 0; step < 1_000_000; step++) insert.run('loss', step === SPIKE ? 1000 : Math.sin(step / 5000), step, runId, step);

@@ -60,7 +60,7 @@ export class MetricBucketService {
       this.cache.set(cacheKey, hit);
       return hit.result;
     }
-    const result = await this.store.downsample(q.runId, q.metricKey, range, buckets);
+    const result = await this.store.downsample(q.runId, q.metricKey, range, buckets, pointCount);
     this.remember(cacheKey, { pointCount, result });
     return result;
   }

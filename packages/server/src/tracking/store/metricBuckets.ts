@@ -1,8 +1,10 @@
 /**
  * Downsampled metric histories for the UI's charts: the step range of one run's metric cut into
  * equal-width buckets, each with its point count, min, max, first and last value and its step
- * and time bounds. The database does the grouping; a second statement reads the first and last
- * points of each bucket. NaN points are left out (a chart cannot draw them).
+ * and time bounds. NaN points are left out (a chart cannot draw them). On SQLite one pass of
+ * `darwin_step_buckets` (../../db/dialects/sqliteFunctions.ts) folds the points; elsewhere, or
+ * for steps or timestamps beyond ±2^53, the database groups them and a second statement reads
+ * the first and last points of each bucket.
  */
 import type { DownsampledMetric } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
@@ -11,15 +13,19 @@ import type { Database, Db } from '../../db/database.js';
 import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
 import type { Int64Cell } from '../../db/arrayRows.js';
 import { largeRead } from './largeReads.js';
+import { EXACT_SPAN, decodeStepBuckets } from '../../db/dialects/sqliteFunctions.js';
 
 export interface StepRange {
   start: bigint;
   end: bigint;
 }
 
-/** `(step - start) / width` as integer division in each dialect (MySQL's `/` is decimal). */
+/**
+ * `(step - start) / width` as integer division in each dialect (MySQL's `/` is decimal, and a
+ * string operand would make the difference a double).
+ */
 function bucketOf(dialect: DialectName, start: bigint, width: bigint) {
-  const offset = sql`(${sql.ref('step')} - ${String(start)})`;
+  const offset = dialect === 'mysql' ? sql`(${sql.ref('step')} - CAST(${String(start)} AS SIGNED))` : sql`(${sql.ref('step')} - ${String(start)})`;
   return dialect === 'mysql' ? sql<Int64Cell>`${offset} DIV ${String(width)}` : sql<Int64Cell>`${offset} / ${sql.lit(Number(width))}`;
 }
 
@@ -38,7 +44,11 @@ const num = (cell: Int64Cell | bigint) => Number(int64Of(cell));
 async function bounds(db: Db, dialect: DialectName, runId: string, key: string, range: StepRange | undefined) {
   let query = db
     .selectFrom('metrics')
-    .select((eb) => [int64Column(dialect, eb.fn.min('step')).as('lo'), int64Column(dialect, eb.fn.max('step')).as('hi'), eb.fn.countAll().as('n')])
+    .select((eb) => [
+      int64Column(dialect, eb.fn.min('step')).as('lo'),
+      int64Column(dialect, eb.fn.max('step')).as('hi'),
+      eb.fn.countAll().as('n'),
+    ])
     .where('run_uuid', '=', runId)
     .where(keyIs(dialect, key))
     .where(NOT_NAN);
@@ -47,13 +57,26 @@ async function bounds(db: Db, dialect: DialectName, runId: string, key: string, 
   return { lo: row?.[0] ?? null, hi: row?.[1] ?? null, count: Number(row?.[2] ?? 0) };
 }
 
-export async function downsampleMetric(db: Db, dialect: DialectName, runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
+/** SQLite histories up to this many points (of all the run's keys) are held whole to be folded. */
+const HOLD_POINTS = 500_000;
+const NO_POINTS: DownsampledMetric = { start_step: null, end_step: null, total_count: 0, buckets: [] };
+
+/** `runPoints`: the run's point count over all keys, if known (an upper bound for this key's). */
+export async function downsampleMetric(db: Db, dialect: DialectName, runId: string, key: string, range: StepRange | undefined, buckets: number, runPoints?: number): Promise<DownsampledMetric> {
+  if (dialect === 'sqlite' && runPoints !== undefined && runPoints <= HOLD_POINTS) {
+    const folded = await foldedBuckets(db, runId, key, range, buckets, { capacity: runPoints });
+    if (folded) return folded;
+  }
   const b = await bounds(db, dialect, runId, key, range);
-  if (b.lo === null || b.hi === null || b.count === 0) return { start_step: null, end_step: null, total_count: 0, buckets: [] };
+  if (b.lo === null || b.hi === null || b.count === 0) return NO_POINTS;
   const lo = BigInt(b.lo);
   const hi = BigInt(b.hi);
   const span = hi - lo + 1n;
   const width = (span + BigInt(buckets) - 1n) / BigInt(buckets);
+  if (dialect === 'sqlite' && lo >= -MAX_EXACT && hi <= MAX_EXACT && hi - lo < BigInt(EXACT_SPAN)) {
+    const folded = await foldedBuckets(db, runId, key, { start: lo, end: hi }, Number((hi - lo) / width) + 1, { lo, width });
+    if (folded) return folded;
+  }
   const bucket = bucketOf(dialect, lo, width);
   const grouped = await selectArrays<[Int64Cell, number | string, number, number, Int64Cell, Int64Cell, Int64Cell, Int64Cell]>(
     db,
@@ -95,6 +118,46 @@ export async function downsampleMetric(db: Db, dialect: DialectName, runId: stri
       last: edges.get(String(s1))?.last ?? Number(mx),
     })),
   };
+}
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * SQLite: the answer in one pass of `darwin_step_buckets`, either with the bucket origin and
+ * width known, or holding the points to find the range first. Null where a step or timestamp is
+ * beyond ±2^53 (the SQL path then answers).
+ */
+async function foldedBuckets(
+  db: Db,
+  runId: string,
+  key: string,
+  range: StepRange | undefined,
+  buckets: number,
+  how: { lo: bigint; width: bigint } | { capacity: number },
+): Promise<DownsampledMetric | null> {
+  const [lo, width, capacity] = 'lo' in how ? [Number(how.lo), Number(how.width), 0] : [null, null, how.capacity];
+  let query = db
+    .selectFrom('metrics')
+    .select(sql<Uint8Array | null>`darwin_step_buckets(${lo}, ${width}, ${buckets}, ${capacity}, ${sql.ref('step')}, ${sql.ref('timestamp')}, ${sql.ref('value')})`.as('b'))
+    .where('run_uuid', '=', runId)
+    .where(keyIs('sqlite', key))
+    .where(NOT_NAN);
+  if (range) query = query.where('step', '>=', String(range.start) as never).where('step', '<=', String(range.end) as never);
+  const [row] = await selectArrays<[Uint8Array | null]>(db, query);
+  const folded = decodeStepBuckets(row?.[0] ?? null);
+  if (folded === null) return null;
+  if (folded.points === 0) return NO_POINTS;
+  return { start_step: folded.firstStep, end_step: folded.lastStep, total_count: folded.points, buckets: folded.buckets.map((f) => ({
+    start_step: f[3]!,
+    end_step: f[4]!,
+    start_timestamp: f[5]!,
+    end_timestamp: f[6]!,
+    count: f[0]!,
+    min: f[1]!,
+    max: f[2]!,
+    first: f[7]!,
+    last: f[8]!,
+  })) };
 }
 
 /** For each step, the value of its earliest and latest point (by timestamp, then value). */
@@ -140,8 +203,9 @@ export class MetricBucketStore {
     });
   }
 
-  downsample(runId: string, key: string, range: StepRange | undefined, buckets: number): Promise<DownsampledMetric> {
+  /** `runPoints`: the run's `pointCount`, if the caller has it. */
+  downsample(runId: string, key: string, range: StepRange | undefined, buckets: number, runPoints?: number): Promise<DownsampledMetric> {
     const { dialect } = this.database;
-    return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets)));
+    return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets, runPoints)));
   }
 }
