@@ -18,6 +18,7 @@ import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 import { sqliteStreams } from './sqliteStreams.js';
 import { groupCommit } from './sqliteGroupCommit.js';
 import { sqliteReaders } from './sqliteReaders.js';
+import { registerRegexp } from './sqliteRegexp.js';
 
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -62,6 +63,7 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
   raw.pragma('foreign_keys = ON');
   // MLflow's string comparisons in search are case-sensitive on every backend
   raw.pragma('case_sensitive_like = ON');
+  registerRegexp(raw);
   const statements = cachingDatabase(raw);
   const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
   const checkpoints = journalMode === 'wal' ? walCheckpoints(raw, target.file, { ...DEFAULT_CHECKPOINT_OPTIONS, ...checkpointOptions }) : undefined;
