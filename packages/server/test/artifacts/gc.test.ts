@@ -243,4 +243,18 @@ describe.each(testDialects())('gc on an MLflow 2.12.2 database on $dialect', (di
     }
     expect((await call(server.app, 'GET', `${API}/experiments/get?experiment_id=${exp}`)).status).toBe(404);
   });
+
+  it("refuses a database without MLflow's schema with the server's upgrade message", async () => {
+    const empty = await dialect.create('gc_empty');
+    const database = Database.open(empty.uri, { pool: { size: 1 } });
+    try {
+      await expect(garbageCollect(database, { artifactsDestination: path.join(server.artifactRoot, 'dest'), defaultArtifactRoot: server.artifactRoot, serveArtifacts: true, cwd: server.artifactRoot, env: {} })).rejects.toMatchObject({
+        code: 'INVALID_STATE',
+        message: expect.stringContaining("Detected out-of-date database schema (found version None"),
+      });
+    } finally {
+      await database.close();
+      await empty.drop();
+    }
+  });
 });
