@@ -28,6 +28,12 @@ export interface ListTest {
 
 export type StringOrListTest = StringTest | ListTest;
 
+/** `RLIKE` (MLflow 3.x trace search): the value is a regular expression searched in the text. */
+export interface RegexTest {
+  readonly kind: 'regex';
+  readonly value: string;
+}
+
 // ---- runs -------------------------------------------------------------------------------
 
 export type RunStringAttribute = 'run_id' | 'run_name' | 'user_id' | 'status' | 'artifact_uri';

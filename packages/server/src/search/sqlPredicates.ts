@@ -7,11 +7,13 @@
  *   under utf8mb4_bin, after a plain comparison that can still use the column's index.
  * - `ILIKE` is case-insensitive: native on PostgreSQL, `lower(x) LIKE lower(y)` elsewhere.
  * - No ESCAPE clause, as in MLflow: `%` and `_` are always wildcards.
+ * - `RLIKE` (trace search) as MLflow 3.x writes it: `REGEXP` on SQLite (the function of
+ *   db/dialects/sqliteRegexp.ts), `~` on PostgreSQL, a binary `REGEXP` on MySQL.
  */
 import { sql } from 'kysely';
 import type { Expression, RawBuilder, SqlBool } from 'kysely';
 import type { DialectName } from '../db/backendUri.js';
-import type { ListTest, NumberTest, NumericComparator, StringTest } from './ast.js';
+import type { ListTest, NumberTest, NumericComparator, RegexTest, StringTest } from './ast.js';
 
 export type SqlExpr = Expression<unknown>;
 
@@ -35,6 +37,18 @@ export function stringPredicate(dialect: DialectName, column: SqlExpr, test: Str
       return mysql ? sql<SqlBool>`(${column} LIKE ${v} AND ${column} LIKE ${mysqlBinary(v)})` : sql<SqlBool>`${column} LIKE ${v}`;
     case 'ILIKE':
       return dialect === 'postgres' ? sql<SqlBool>`${column} ILIKE ${v}` : sql<SqlBool>`lower(${column}) LIKE lower(${v})`;
+  }
+}
+
+/** A regular expression found anywhere in the column, case-sensitively. */
+export function regexPredicate(dialect: DialectName, column: SqlExpr, test: RegexTest): RawBuilder<SqlBool> {
+  switch (dialect) {
+    case 'postgres':
+      return sql<SqlBool>`${column} ~ ${test.value}`;
+    case 'mysql':
+      return sql<SqlBool>`(CAST(${column} AS BINARY) REGEXP BINARY ${test.value})`;
+    case 'sqlite':
+      return sql<SqlBool>`${column} REGEXP ${test.value}`;
   }
 }
 

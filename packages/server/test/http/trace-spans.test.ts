@@ -343,8 +343,9 @@ for (const dialect of testDialects()) {
         filter_string1: "span.type = 'LLM'",
         filter_string2: "tag.kind = 'a'",
       });
-      expect(spanFilter.status).toBe(400);
-      expect(spanFilter.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+      // span filters count spans in the spans table; these traces have none (trace-span-search.test.ts has some)
+      expect(spanFilter.status, JSON.stringify(spanFilter.body)).toBe(200);
+      expect(spanFilter.body).toEqual({ filter1_count: 0, filter2_count: 4, joint_count: 0, total_count: 6 });
       const noFilter = await call(app, 'POST', `${V3}/traces/calculate-filter-correlation`, { experiment_ids: [cx], filter_string2: "tag.kind = 'a'" });
       expect(noFilter.status).toBe(400);
       expect(noFilter.body.message).toContain("'filter_string1'");

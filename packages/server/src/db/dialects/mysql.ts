@@ -176,5 +176,7 @@ function classifyError(err: unknown): ErrorKind {
   if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return 'unavailable';
   if (isNetworkError(err) || e.fatal === true) return 'unavailable';
   if (e.errno === 1406 || e.errno === 1264 || e.errno === 1048 || e.errno === 3819 || e.errno === 4025) return 'data';
+  // a pattern REGEXP cannot compile: MariaDB's ER_REGEXP_ERROR, MySQL 8's ER_REGEXP_* (ICU)
+  if (e.errno === 1139 || (typeof e.errno === 'number' && e.errno >= 3685 && e.errno <= 3700)) return 'data';
   return 'other';
 }

@@ -1,5 +1,6 @@
 /**
- * SQL functions this server adds to its SQLite connections.
+ * SQL functions this server adds to its SQLite connections: `regexp` (./sqliteRegexp.ts) and
+ * the one below.
  *
  * `darwin_step_buckets(lo, width, buckets, capacity, step, timestamp, value)`: an aggregate that
  * folds a metric's points, in any order, into at most `buckets` equal-width step buckets (bucket
@@ -18,6 +19,7 @@
  * 2^52: the caller then asks SQL.
  */
 import type BetterSqlite3 from 'better-sqlite3';
+import { registerRegexp } from './sqliteRegexp.js';
 
 export const BUCKET_FIELDS = 9;
 const HEADER = 3;
@@ -136,6 +138,7 @@ function result(fold: Fold | null): Buffer | null {
 }
 
 export function registerSqliteFunctions(raw: BetterSqlite3.Database): void {
+  registerRegexp(raw);
   raw.aggregate<Fold | null>('darwin_step_buckets', {
     start: null,
     // the typings allow one argument after the accumulator; SQLite passes all seven

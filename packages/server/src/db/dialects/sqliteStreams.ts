@@ -12,6 +12,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import type { CompiledQuery } from 'kysely';
+import { registerSqliteFunctions } from './sqliteFunctions.js';
 
 /** Idle streaming connections kept open; more are opened when needed and closed after use. */
 const IDLE_KEPT = 2;
@@ -35,6 +36,7 @@ export function sqliteStreams(file: string, busyTimeoutMs: number, mainPrepare: 
     const raw = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
     raw.pragma(`busy_timeout = ${Math.floor(busyTimeoutMs)}`);
     raw.pragma('case_sensitive_like = ON');
+    registerSqliteFunctions(raw);
     return { raw, statements: new Map() };
   };
   const prepare = (conn: StreamConnection, sqlText: string): BetterSqlite3.Statement => {

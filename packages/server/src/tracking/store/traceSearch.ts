@@ -1,7 +1,9 @@
 /**
  * The SQL of MLflow 3.x's trace search (SqlAlchemyStore.search_traces): traces of the
  * experiments, attribute filters on trace_info, tag and metadata filters as EXISTS (MLflow joins
- * a subquery per filter, which is unique on the trace, so the rows are the same), `run_id = x`
+ * a subquery per filter, which is unique on the trace, so the rows are the same), span and
+ * assessment filters as EXISTS over the trace's spans / assessments (MLflow joins a DISTINCT
+ * subquery of matching trace ids: the same rows), `run_id = x`
  * as "source run is x or the trace is linked to run x", then the order_by with NULLs last and
  * `timestamp_ms DESC, request_id ASC` unless asked for, so pages never overlap. The same filters
  * count traces for calculate_trace_filter_correlation.
@@ -9,9 +11,11 @@
 import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
 import type { DialectName } from '../../db/backendUri.js';
-import type { TraceClause, TraceOrderKey } from '../../search/tracesFilter.js';
+import type { TextTest, TraceClause, TraceOrderKey } from '../../search/tracesFilter.js';
+import type { ListTest } from '../../search/ast.js';
 import { SOURCE_RUN_METADATA } from '../../search/tracesFilter.js';
-import { and, integerPredicate, keyEquals, listPredicate, stringPredicate } from '../../search/sqlPredicates.js';
+import { and, integerPredicate, keyEquals, listPredicate, regexPredicate, stringPredicate } from '../../search/sqlPredicates.js';
+import type { SqlExpr } from '../../search/sqlPredicates.js';
 import type { Visibility } from '../../search/visibility.js';
 import { visibleIds } from '../../search/visibility.js';
 
@@ -32,6 +36,17 @@ function keyValueTable(type: 'tag' | 'metadata'): RawBuilder<unknown> {
   return sql.raw(type === 'tag' ? 'trace_tags' : 'trace_request_metadata');
 }
 
+function textPredicate(dialect: DialectName, column: SqlExpr, test: TextTest | ListTest): RawBuilder<SqlBool> {
+  switch (test.kind) {
+    case 'regex':
+      return regexPredicate(dialect, column, test);
+    case 'list':
+      return listPredicate(dialect, column, test);
+    case 'string':
+      return stringPredicate(dialect, column, test);
+  }
+}
+
 function clauseSql(dialect: DialectName, c: TraceClause): RawBuilder<SqlBool> {
   switch (c.type) {
     case 'attribute': {
@@ -39,13 +54,19 @@ function clauseSql(dialect: DialectName, c: TraceClause): RawBuilder<SqlBool> {
         const column = c.key === 'end_time_ms' ? END_TIME : sql.ref(`ti.${c.key}`);
         return integerPredicate(column, c.test, INT64_MAX);
       }
-      const column = sql.ref(`ti.${c.key}`);
-      return c.test.kind === 'list' ? listPredicate(dialect, column, c.test) : stringPredicate(dialect, column, c.test);
+      return textPredicate(dialect, sql.ref(`ti.${c.key}`), c.test);
     }
     case 'tag':
     case 'metadata':
       return sql<SqlBool>`EXISTS (SELECT 1 FROM ${keyValueTable(c.type)} kv WHERE kv.request_id = ti.request_id
-        AND ${keyEquals(dialect, sql.ref('kv.key'), c.key)} AND ${stringPredicate(dialect, sql.ref('kv.value'), c.test)})`;
+        AND ${keyEquals(dialect, sql.ref('kv.key'), c.key)} AND ${textPredicate(dialect, sql.ref('kv.value'), c.test)})`;
+    case 'span':
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM spans sp WHERE sp.trace_id = ti.request_id
+        AND ${textPredicate(dialect, sql.ref(`sp.${c.column}`), c.test)})`;
+    case 'assessment':
+      return sql<SqlBool>`EXISTS (SELECT 1 FROM assessments asm WHERE asm.trace_id = ti.request_id
+        AND asm.assessment_type = ${c.assessmentType} AND ${keyEquals(dialect, sql.ref('asm.name'), c.name)}
+        AND ${textPredicate(dialect, sql.ref('asm.value'), c.test)})`;
     case 'run':
       return sql<SqlBool>`(EXISTS (SELECT 1 FROM entity_associations ea WHERE ea.source_id = ti.request_id
           AND ea.source_type = 'trace' AND ea.destination_type = 'run' AND ea.destination_id = ${c.runId})
