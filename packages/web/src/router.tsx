@@ -6,7 +6,10 @@
  * fallback has been up for 300 ms.)
  */
 import { Navigate, createHashRouter, useRouteError } from 'react-router';
-import type { RouteObject } from 'react-router';
+import type { LoaderFunctionArgs, RouteObject } from 'react-router';
+import { CHART_BUCKETS, downsampledSeriesQuery } from './hooks/useMetricHistory';
+import { metricPageTarget } from './lib/mlflowRoutes';
+import { queryClient } from './lib/queryClient';
 import { Shell } from './components/Shell';
 import { ErrorState, Loading } from './components/Status';
 import { ExperimentsScene } from './scenes/Experiments';
@@ -19,8 +22,25 @@ function RouteError() {
   return <ErrorState error={useRouteError()} retry={() => window.location.reload()} />;
 }
 
-function lazyView(path: string, load: () => Promise<{ default: React.ComponentType }>): RouteObject {
-  return { path, lazy: async () => ({ Component: (await load()).default }), errorElement: <RouteError />, hydrateFallbackElement: <Loading /> };
+function lazyView(path: string, load: () => Promise<{ default: React.ComponentType }>, loader?: RouteObject['loader']): RouteObject {
+  return { path, lazy: async () => ({ Component: (await load()).default }), loader, errorElement: <RouteError />, hydrateFallbackElement: <Loading /> };
+}
+
+const metric = () => import('./scenes/Metric');
+
+/**
+ * The metric page's series are asked for as soon as its code has arrived, while the session
+ * state and the first render are still to come: the loader starts the charts' own queries (same
+ * keys). Not before the code: the server answers requests in turn, and the code's files would
+ * wait behind the series.
+ */
+async function prefetchMetricSeries({ request, params }: LoaderFunctionArgs): Promise<null> {
+  const { runIds, keys } = metricPageTarget(new URL(request.url).searchParams, params['*'] ?? '');
+  await metric().catch(() => undefined);
+  for (const key of keys.slice(0, 20)) {
+    for (const runId of runIds.slice(0, 50)) void queryClient.prefetchQuery(downsampledSeriesQuery(runId, key, CHART_BUCKETS, undefined));
+  }
+  return null;
 }
 
 const run = () => import('./scenes/Run');
@@ -41,7 +61,7 @@ export const router = createHashRouter([
       { path: '/compare-experiments', element: <RunsScene /> },
       { path: '/compare-experiments/:searchString', element: <RunsScene /> },
       lazyView('/compare-runs', () => import('./scenes/CompareRuns')),
-      lazyView('/metric/*', () => import('./scenes/Metric')),
+      lazyView('/metric/*', metric, prefetchMetricSeries),
       { path: '*', element: <NotFoundScene /> },
     ],
   },

@@ -6,15 +6,13 @@
 import type { Run } from '@darwin-mlflow/contract';
 import { useMemo, useState } from 'react';
 import type uPlot from 'uplot';
-import { useDownsampledSeries } from '../hooks/useMetricHistory';
+import { CHART_BUCKETS, useDownsampledSeries } from '../hooks/useMetricHistory';
 import { alignSeries, bucketsToSeries, smooth } from '../lib/series';
 import type { XAxis } from '../lib/series';
 import { ErrorState } from './Status';
 import { UPlotChart } from './UPlotChart';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#db2777', '#65a30d', '#7c3aed', '#ca8a04'];
-/** About two points per pixel of a chart's width (each bucket draws up to four). */
-const BUCKETS = 500;
 
 /** A run as a chart needs it; only the id is known before the run itself has been fetched. */
 export interface ChartRun {
@@ -81,7 +79,7 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
     [requestKey, metricKey],
   );
   const startTimes = runs.map((r) => r.startTime ?? 0).join(',');
-  const results = useDownsampledSeries(requests, BUCKETS, settings.xAxis === 'step' ? zoom : undefined);
+  const results = useDownsampledSeries(requests, CHART_BUCKETS, settings.xAxis === 'step' ? zoom : undefined);
   const error = results.find((r) => r.isError)?.error;
   const loading = results.some((r) => r.isPending);
   const dataKey = results.map((r) => r.dataUpdatedAt).join(',');

@@ -26,12 +26,24 @@ export interface ChartSeriesRequest {
   live: boolean;
 }
 
+/** About two points per pixel of a chart's width (each bucket draws up to four). */
+export const CHART_BUCKETS = 500;
+
+type StepRange = { start: number; end: number } | undefined;
+
+/** The query of one (run, metric) series: the charts' and the route loaders' prefetch. */
+export function downsampledSeriesQuery(runId: string, key: string, buckets: number, range: StepRange) {
+  return {
+    queryKey: ['metric-downsample', runId, key, buckets, range?.start ?? null, range?.end ?? null],
+    queryFn: () => downsampleMetric(runId, key, buckets, range),
+  };
+}
+
 /** One downsampled query per (run, metric); RUNNING runs are polled until they end. */
-export function useDownsampledSeries(requests: readonly ChartSeriesRequest[], buckets: number, range: { start: number; end: number } | undefined) {
+export function useDownsampledSeries(requests: readonly ChartSeriesRequest[], buckets: number, range: StepRange) {
   return useQueries({
     queries: requests.map((r) => ({
-      queryKey: ['metric-downsample', r.runId, r.key, buckets, range?.start ?? null, range?.end ?? null],
-      queryFn: () => downsampleMetric(r.runId, r.key, buckets, range),
+      ...downsampledSeriesQuery(r.runId, r.key, buckets, range),
       refetchInterval: r.live ? LIVE_INTERVAL_MS : (false as const),
       placeholderData: keepPreviousData,
     })),

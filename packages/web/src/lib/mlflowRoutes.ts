@@ -25,6 +25,13 @@ export function jsonString(value: string | null): string | undefined {
   }
 }
 
+/** The runs and metrics of MLflow's metric page, `#/metric/<key>?runs=[...]&plot_metric_keys=[...]`. */
+export function metricPageTarget(params: URLSearchParams, splat: string): { runIds: string[]; keys: string[] } {
+  const key = jsonString(params.get('metric')) ?? decodeURIComponent(splat);
+  const plotKeys = jsonList(params.get('plot_metric_keys'));
+  return { runIds: jsonList(params.get('runs')), keys: plotKeys.length ? plotKeys : key ? [key] : [] };
+}
+
 /** The tab and artifact path in what follows `/experiments/:id/runs/:runId/`. */
 export function runPageSplat(splat: string): { tab: 'overview' | 'charts' | 'artifacts'; artifactPath: string } {
   const parts = splat.split('/').filter(Boolean);

@@ -4,7 +4,7 @@ import MetricCharts from '../components/MetricCharts';
 import type { ChartRun } from '../components/MetricCharts';
 import { ErrorState } from '../components/Status';
 import { useRunsById } from '../hooks/useRun';
-import { jsonList, jsonString } from '../lib/mlflowRoutes';
+import { metricPageTarget } from '../lib/mlflowRoutes';
 import type { XAxis } from '../lib/series';
 
 const X_AXES: Record<string, XAxis> = { step: 'step', wall: 'time', time: 'time', relative: 'relative' };
@@ -12,10 +12,7 @@ const X_AXES: Record<string, XAxis> = { step: 'step', wall: 'time', time: 'time'
 export default function MetricScene() {
   const { '*': splat = '' } = useParams();
   const [params] = useSearchParams();
-  const runIds = jsonList(params.get('runs'));
-  const key = jsonString(params.get('metric')) ?? decodeURIComponent(splat);
-  const plotKeys = jsonList(params.get('plot_metric_keys'));
-  const keys = plotKeys.length ? plotKeys : key ? [key] : [];
+  const { runIds, keys } = metricPageTarget(params, splat);
   const runs = useRunsById(runIds);
   if (runIds.length === 0 || keys.length === 0) return <ErrorState error={new Error('The link names no runs or no metric.')} />;
   const failed = runs.find((r) => r.isError);
