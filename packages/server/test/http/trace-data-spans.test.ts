@@ -5,7 +5,8 @@
  * log_spans writes for those spans (Span.to_dict as json.dumps writes it), and getTrace / batchGet
  * answer exactly what they answered before (the spans of traces.json; no spansLocation tag).
  * A traces.json MLflow cannot load is stored and answered 200 but not indexed, a re-upload
- * replaces the indexed spans, and uploads elsewhere index nothing. Also on an S3 destination.
+ * replaces the indexed spans, a file over 32 MB is stored but not indexed, and uploads elsewhere
+ * index nothing. Also on an S3 destination.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -236,6 +237,18 @@ for (const setup of setups) {
       expect(await find("span.name = 'inner'")).not.toContain(id);
       await upload(id, 'garbage');
       expect((await rows(id)).map((r) => r.name)).toEqual(['renamed']);
+    });
+
+    it.runIf(setup.label === 'sqlite')('stores a traces.json larger than 32 MB without indexing it', async () => {
+      const id = newTraceId();
+      await start(id);
+      // a loadable document, but beyond what is buffered for indexing
+      const big = `{"padding": "${'x'.repeat(32 * 1024 * 1024)}", "spans": [${spanTexts(id).join(', ')}]}`;
+      await upload(id, big);
+      expect((await download(`${exp}/traces/${id}/artifacts/traces.json`)).length).toBe(big.length);
+      expect(await rows(id)).toEqual([]);
+      // the trace is still read from its file
+      expect((await call(app, 'GET', `${V3}/traces/get?trace_id=${id}`)).body.trace.spans).toHaveLength(2);
     });
 
     it('indexes nothing for uploads that are not to a trace location', async () => {

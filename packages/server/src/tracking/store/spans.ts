@@ -101,6 +101,7 @@ export class SpanStore {
    */
   async replaceTraceDataSpans(traceId: string, experimentId: string, spans: readonly SpanRecord[]): Promise<boolean> {
     const experiment = parseExperimentId(experimentId);
+    if (experiment === undefined) return false;
     return this.database.write(async (tx) => {
       const info = await tx.selectFrom('trace_info').select('experiment_id').where('request_id', '=', traceId).executeTakeFirst();
       if (!info || toInt(info.experiment_id) !== experiment) return false;
