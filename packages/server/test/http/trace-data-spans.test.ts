@@ -6,7 +6,7 @@
  * answer exactly what they answered before (the spans of traces.json; no spansLocation tag).
  * A traces.json MLflow cannot load is stored and answered 200 but not indexed, a re-upload
  * replaces the indexed spans, a file over 32 MB is stored but not indexed, and uploads elsewhere
- * index nothing. Also on an S3 destination.
+ * index nothing. Also on an S3 destination, and an aborted upload over real HTTP.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,8 +19,9 @@ import { Database } from '../../src/db/database.js';
 import { testDialects } from '../support/databases.js';
 import type { TestDatabase, TestDialect } from '../support/databases.js';
 import { call } from '../support/app.js';
-import { startS3 } from '../artifacts/support.js';
-import type { S3TestServer } from '../artifacts/support.js';
+import { startArtifactServer, startS3 } from '../artifacts/support.js';
+import type { ArtifactServer, S3TestServer } from '../artifacts/support.js';
+import { abortedUpload } from '../artifacts/http.js';
 
 const V2 = '/api/2.0/mlflow';
 const V3 = '/api/3.0/mlflow';
@@ -305,3 +306,35 @@ for (const setup of setups) {
     });
   });
 }
+
+describe('an aborted traces.json upload over real HTTP', () => {
+  let server: ArtifactServer;
+  beforeAll(async () => {
+    server = await startArtifactServer(['--artifacts-destination', '{dir}/artifacts']);
+  });
+  afterAll(async () => server?.close());
+
+  it('stores nothing, indexes nothing, and the next upload is indexed', async () => {
+    const post = async (url: string, body: unknown) => {
+      const res = await fetch(`${server.url}${url}`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as any;
+    };
+    const exp = (await post(`${V2}/experiments/create`, { name: 'aborted' })).experiment_id;
+    const id = newTraceId();
+    await post(`${V3}/traces`, { trace: { trace_info: { trace_id: id, trace_location: { mlflow_experiment: { experiment_id: exp } }, request_time: '2026-12-03T14:11:05.979Z', state: 'OK' } } });
+    const url = `/api/2.0/mlflow-artifacts/artifacts/${exp}/traces/${id}/artifacts/traces.json`;
+    const find = async () =>
+      ((await post(`${V3}/traces/search`, { locations: [{ mlflow_experiment: { experiment_id: exp } }], filter: "span.name = 'inner'" })).traces ?? []).map((t: { trace_id: string }) => t.trace_id);
+
+    await abortedUpload(server.url, url, 4 * 1024 * 1024, 512 * 1024);
+    for (let i = 0; i < 200 && !server.failed.some((r) => r.startsWith(`PUT ${url}`)); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(server.failed.some((r) => r.startsWith(`PUT ${url}`))).toBe(true);
+    expect((await fetch(`${server.url}${url}`)).status).toBe(404);
+    expect(await find()).toEqual([]);
+
+    const put = await fetch(`${server.url}${url}`, { method: 'PUT', body: document(spanTexts(id)) });
+    expect(put.status).toBe(200);
+    expect(await find()).toEqual([id]);
+  });
+});
