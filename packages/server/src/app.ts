@@ -124,6 +124,11 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
       if (generation !== '3.x') throw needsMlflow3Schema(traces.getTrace);
       return ctx.traces.traceDataJson(traceId);
     },
+    // an artifacts-only server does not serve the traces whose files it stores
+    uploadObserver:
+      generation === '3.x' && !config.artifactsOnly
+        ? { maxBytes: ctx.traceDataIndex.maxBytes, accepts: (p) => ctx.traceDataIndex.accepts(p), stored: (p, body, log) => ctx.traceDataIndex.index(p, body, log) }
+        : undefined,
   });
   mountGraphql(app, { experiments: ctx.experiments, runs: ctx.runs, registrySearch: ctx.registry.search });
   mountHealthRoutes(app, readinessChecks(ctx));

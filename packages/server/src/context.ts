@@ -24,6 +24,7 @@ import { TraceStore } from './tracking/store/traces.js';
 import { TraceService } from './tracking/service/traces.js';
 import { SpanStore } from './tracking/store/spans.js';
 import { SpanService } from './tracking/service/spans.js';
+import { TraceDataIndexer } from './tracking/service/traceDataIndex.js';
 
 export interface AppContext {
   readonly config: ServerConfig;
@@ -44,6 +45,8 @@ export interface AppContext {
   readonly traces: TraceService;
   /** MLflow 3.x spans sent over OTLP (`POST /v1/traces`). */
   readonly spans: SpanService;
+  /** Spans of traces.json uploads into the `spans` table, for span filters (MLflow 3.x's schema). */
+  readonly traceDataIndex: TraceDataIndexer;
   /** Users and permissions; undefined when authentication is off. */
   readonly auth: AuthService | undefined;
   close(): Promise<void>;
@@ -78,6 +81,7 @@ export function createContext(config: ServerConfig): AppContext {
     loggedModels: new LoggedModelService(loggedModelStore),
     traces: new TraceService(new TraceStore(database), artifacts.artifacts, spanStore),
     spans: new SpanService(spanStore),
+    traceDataIndex: new TraceDataIndexer(spanStore),
     ...artifacts,
     auth,
     close: async () => {

@@ -12,8 +12,9 @@
  * `%"<key>"<value>%`, RLIKE with the pattern moved inside the attribute's JSON-encoded value.
  * MLflow also accepts =, !=, IN and NOT IN there but then compares the whole JSON with that
  * pattern text (= never holds, != always does); here they answer a 400 naming the comparators
- * that work. A trace matches when one of its spans does, per clause. Only spans in the `spans`
- * table (sent over OTLP) can match: spans a client uploaded as a `traces.json` artifact cannot.
+ * that work. A trace matches when one of its spans does, per clause. Spans in the `spans` table
+ * match: those sent over OTLP and those of a `traces.json` uploaded through the artifact proxy
+ * (tracking/service/traceDataIndex.ts).
  *
  * Assessments: `feedback.<name>` / `expectation.<name>` compare the JSON text of the value
  * (`feedback.score = '1'`, `feedback.verdict = '"yes"'`) of an assessment of that kind and name.

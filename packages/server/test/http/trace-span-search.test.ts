@@ -5,7 +5,8 @@
  * `span.attributes.<key>` (LIKE, ILIKE, RLIKE inside the span's JSON, as MLflow does) and
  * `trace.text`; assessments by `feedback.<name>` / `expectation.<name>` on their JSON values;
  * RLIKE on tags and attributes; the same filters in calculate-filter-correlation. A trace whose
- * spans are only in its `traces.json` artifact matches no span filter. Bad filters answer 400
+ * spans are in no table (StartTraceV3, no traces.json uploaded: trace-data-spans.test.ts has the
+ * uploads) matches no span filter. Bad filters answer 400
  * and the server goes on answering.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +31,7 @@ for (const dialect of testDialects()) {
   describe(`span and assessment filters in trace search on ${dialect.dialect}`, () => {
     let server: TestServer;
     let exp: string;
-    // T1: an agent calling an LLM that failed; T2: a retriever; T3: spans only in traces.json
+    // T1: an agent calling an LLM that failed; T2: a retriever; T3: started, no spans in the table
     const T1 = `tr-${'c1'.repeat(16)}`;
     const T2 = `tr-${'c2'.repeat(16)}`;
     const T3 = `tr-${'c3'.repeat(16)}`;
@@ -158,7 +159,7 @@ for (const dialect of testDialects()) {
       expect(await find("span.type = 'RETRIEVER' AND feedback.quality = '1'")).toEqual([]);
     });
 
-    it('leaves out traces whose spans are only in traces.json', async () => {
+    it('leaves out traces without spans in the table', async () => {
       // T3 is named llm-call and failed, but has no rows in the spans table
       expect(await find("name = 'llm-call'")).toEqual([T3]);
       expect(await find("span.name = 'llm-call'")).toEqual([T1]);

@@ -8,10 +8,12 @@ import type { ArtifactService } from '../service/artifacts.js';
 import type { PromptlabService } from '../service/promptlab.js';
 import { registerPromptlabRoute } from './promptlab.js';
 import { registerProxyRoutes } from './proxy.js';
+import type { UploadObserver } from './proxy.js';
 import { registerUiRoutes } from './ui.js';
 import type { ModelVersionDownloadUri } from './ui.js';
 
 export type { ModelVersionDownloadUri } from './ui.js';
+export type { UploadObserver } from './proxy.js';
 
 export interface ArtifactRoutesOptions {
   readonly staticPrefix: string;
@@ -23,6 +25,8 @@ export interface ArtifactRoutesOptions {
   readonly loggedModelLocation?: (modelId: string) => Promise<string>;
   /** Mounts `<prefix>/ajax-api/2.0/mlflow/get-trace-artifact` when given (MLflow 3.x). */
   readonly traceData?: (traceId: string) => Promise<string>;
+  /** Shown the proxy uploads it accepts once stored (MLflow 3.x: traces.json into the spans table). */
+  readonly uploadObserver?: UploadObserver;
 }
 
 export async function registerArtifactRoutes(

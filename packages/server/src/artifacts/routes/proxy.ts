@@ -6,7 +6,8 @@
  */
 import { artifacts as contract } from '@darwin-mlflow/contract';
 import type { DecodedMessage, Endpoint, HttpMethod, MessageType } from '@darwin-mlflow/contract';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { pipeline, Transform } from 'node:stream';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeRequest } from '../../http/decode.js';
 import { encodeJson } from '../../http/json.js';
 import { familyPrefix, mountMethodNotAllowed, readRaw } from '../../http/mount.js';
@@ -17,6 +18,20 @@ import { flaskRule, replyServingDisabled, sendRangedDownload, wildcardPath } fro
 export interface ProxyRouteOptions {
   readonly staticPrefix: string;
   readonly serveArtifacts: boolean;
+  /** Sees the bytes of the uploads it accepts once they are stored (MLflow 3.x traces.json). */
+  readonly uploadObserver?: UploadObserver;
+}
+
+/**
+ * A reader of some uploads: the body is teed while it streams to the store (at most `maxBytes`
+ * are kept; a larger upload is not shown), and shown after the store has it. What the observer
+ * does cannot fail the upload: its errors are logged.
+ */
+export interface UploadObserver {
+  readonly maxBytes: number;
+  /** A cheap test on the raw path, before anything is buffered or read. */
+  accepts(rawPath: string): boolean;
+  stored(rawPath: string, body: Buffer, log: FastifyBaseLogger): Promise<unknown>;
 }
 
 type RouteHandler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -28,7 +43,7 @@ export function registerProxyRoutes(
   service: ArtifactService,
   options: ProxyRouteOptions,
 ): void {
-  const handlers = proxyHandlers(service);
+  const handlers = proxyHandlers(service, options.uploadObserver);
   const methodsByUrl = new Map<string, Set<HttpMethod>>();
   for (const family of ['api', 'ajax'] as const) {
     for (const endpoint of contract.ARTIFACT_ENDPOINTS) {
@@ -53,12 +68,30 @@ export function registerProxyRoutes(
   mountMethodNotAllowed(json, methodsByUrl);
 }
 
-function proxyHandlers(service: ArtifactService): Record<string, RouteHandler> {
+function proxyHandlers(service: ArtifactService, observer: UploadObserver | undefined): Record<string, RouteHandler> {
   const sendJson = (reply: FastifyReply, body: object) => reply.type('application/json').send(encodeJson(body));
   return {
     downloadArtifact: (request, reply) => sendRangedDownload(request, reply, (range) => service.openProxied(wildcardPath(request), range)),
     uploadArtifact: async (request, reply) => {
-      await service.writeProxied(wildcardPath(request), request.raw);
+      const rawPath = wildcardPath(request);
+      if (!observer?.accepts(rawPath)) {
+        await service.writeProxied(rawPath, request.raw);
+        return sendJson(reply, {});
+      }
+      const tee = new CappedTee(observer.maxBytes);
+      // the request's errors (an aborted upload) reach the store through the tee
+      pipeline(request.raw, tee, () => undefined);
+      await service.writeProxied(rawPath, tee);
+      const body = tee.captured();
+      if (body === undefined) {
+        request.log.warn({ bytes: tee.bytes, limit: observer.maxBytes }, 'upload stored; larger than its observer reads, not shown to it');
+      } else {
+        try {
+          await observer.stored(rawPath, body, request.log);
+        } catch (err) {
+          request.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'upload stored; its observer failed');
+        }
+      }
       return sendJson(reply, {});
     },
     listArtifactsMlflowArtifacts: async (request, reply) => {
@@ -90,6 +123,27 @@ function proxyHandlers(service: ArtifactService): Record<string, RouteHandler> {
       return sendJson(reply, {});
     },
   };
+}
+
+/** Passes the bytes through, keeping a copy of the first `limit` (none once the body is larger). */
+class CappedTee extends Transform {
+  private chunks: Buffer[] | undefined = [];
+  bytes = 0;
+
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null, data?: Buffer) => void): void {
+    this.bytes += chunk.length;
+    if (this.chunks && this.bytes <= this.limit) this.chunks.push(chunk);
+    else this.chunks = undefined;
+    done(null, chunk);
+  }
+
+  captured(): Buffer | undefined {
+    return this.chunks && Buffer.concat(this.chunks);
+  }
 }
 
 function decode<M extends MessageType>(endpoint: Endpoint<M>, request: FastifyRequest): DecodedMessage<M> {

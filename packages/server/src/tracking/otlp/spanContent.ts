@@ -120,12 +120,12 @@ export function attributeValue(attributes: ReadonlyMap<string, string>, key: str
 
 /**
  * `sanitize_attributes`: a value JSON-encoded twice (a string attribute that holds JSON of a
- * string or an object) is stored encoded once.
+ * string or an object) is stored encoded once; values that are not strings stay as they are.
  */
-function sanitizeAttributes(raw: ReadonlyMap<string, string>): Map<string, string> {
-  const out = new Map<string, string>();
+export function sanitizeAttributes<V>(raw: ReadonlyMap<string, V>): Map<string, V | string> {
+  const out = new Map<string, V | string>();
   for (const [key, value] of raw) {
-    const once = parseLoose(value);
+    const once = typeof value === 'string' ? parseLoose(value) : NOT_JSON;
     if (typeof once === 'string') {
       const twice = parseLoose(once);
       if (typeof twice === 'string' || (twice !== null && typeof twice === 'object' && !Array.isArray(twice))) {

@@ -3,7 +3,9 @@
  * OTLP (`mlflow.trace.spansLocation` = `TRACKING_STORE`, SqlAlchemyStore._get_spans_with_trace_info),
  * otherwise the `traces.json` a client uploaded to the trace's `mlflow.artifactLocation`
  * (ArtifactRepository.download_trace_data), read through the same artifact repositories the
- * proxy uses. TraceService.loadTraceSpans is the one caller.
+ * proxy uses. The table also holds the spans of such uploads (service/traceDataIndex.ts), but
+ * only for search: without the tag, reads go to traces.json as MLflow 3.x's do.
+ * TraceService.loadTraceSpans is the one caller.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import type { ArtifactService } from '../../artifacts/service/artifacts.js';

@@ -94,7 +94,8 @@ export class TraceService {
   /**
    * The one place spans are read: a trace whose spans came over OTLP (tag
    * `mlflow.trace.spansLocation` = `TRACKING_STORE`) has them in the `spans` table; every other
-   * trace keeps them as `traces.json` at its artifact location. Undefined: none stored yet.
+   * trace keeps them as `traces.json` at its artifact location (the rows indexed from that file
+   * serve search, not reads). Undefined: none stored yet.
    */
   async loadTraceSpans(info: TraceInfoEntity): Promise<TraceData | undefined> {
     return (await this.loadManyTraceSpans([info]))[0];

@@ -2,7 +2,9 @@
  * MLflow 3.x's `spans` table, written as SqlAlchemyStore.log_spans writes it: the trace is
  * created when its first spans arrive (with the `mlflow.trace.spansLocation = TRACKING_STORE`
  * and `mlflow.artifactLocation` tags), each span is merged on (trace_id, span_id), and the trace's
- * time range, status, previews and token usage follow the spans in one atomic UPDATE.
+ * time range, status, previews and token usage follow the spans in one atomic UPDATE. The spans
+ * of an uploaded traces.json are written with the same rows, replacing the trace's (its trace row
+ * and tags untouched): replaceTraceDataSpans.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
@@ -40,6 +42,17 @@ export interface StoredSpan {
 }
 
 const OPEN_STATES = ['IN_PROGRESS', 'STATE_UNSPECIFIED'];
+/** Rows of one INSERT (10 columns each: well below every database's bound-parameter limit). */
+const ROWS_PER_INSERT = 500;
+
+/** The trace a traces.json upload may index, as trace_info and its tags say. */
+export interface TraceDataTarget {
+  experimentId: string;
+  /** The `mlflow.artifactLocation` tag. */
+  artifactLocation: string | null;
+  /** Tagged `mlflow.trace.spansLocation` = TRACKING_STORE: the table is where its spans are read from. */
+  spansInTable: boolean;
+}
 
 export class SpanStore {
   constructor(private readonly database: Database) {}
@@ -56,6 +69,48 @@ export class SpanStore {
         if (trace.mergeTokenUsage) await this.updateTokenUsage(tx, trace.traceId, trace.mergeTokenUsage);
         await this.updateTraceInfo(tx, trace);
       }
+    });
+  }
+
+  /** What indexing a traces.json upload needs of a trace: its experiment and where its spans are. */
+  async traceDataTarget(traceId: string): Promise<TraceDataTarget | undefined> {
+    return this.database.read(async (db) => {
+      const info = await db.selectFrom('trace_info').select('experiment_id').where('request_id', '=', traceId).executeTakeFirst();
+      if (!info) return undefined;
+      const tags = await db
+        .selectFrom('trace_tags')
+        .select(['key', 'value'])
+        .where('request_id', '=', traceId)
+        .where('key', 'in', [ARTIFACT_LOCATION_TAG, SPANS_LOCATION_TAG])
+        .execute();
+      const tag = (key: string) => tags.find((t) => t.key === key)?.value ?? null;
+      return {
+        experimentId: String(toInt(info.experiment_id)),
+        artifactLocation: tag(ARTIFACT_LOCATION_TAG),
+        spansInTable: tag(SPANS_LOCATION_TAG) === SPANS_IN_TRACKING_STORE,
+      };
+    });
+  }
+
+  /**
+   * The trace's spans become those of its traces.json, in one transaction: rows are written as
+   * log_spans writes them (its merge replaces a span of the same id), and spans the file no longer
+   * has are removed, so the table holds exactly the file's spans. The trace's own row is left as
+   * StartTraceV3 wrote it (its range, state, previews and token usage come from the client).
+   * False when the trace is gone or its spans are the table's own (OTLP), in which case nothing is written.
+   */
+  async replaceTraceDataSpans(traceId: string, experimentId: string, spans: readonly SpanRecord[]): Promise<boolean> {
+    const experiment = parseExperimentId(experimentId);
+    if (experiment === undefined) return false;
+    return this.database.write(async (tx) => {
+      const info = await tx.selectFrom('trace_info').select('experiment_id').where('request_id', '=', traceId).executeTakeFirst();
+      if (!info || toInt(info.experiment_id) !== experiment) return false;
+      const location = await tx.selectFrom('trace_tags').select('value').where('request_id', '=', traceId).where('key', '=', SPANS_LOCATION_TAG).executeTakeFirst();
+      if (location?.value === SPANS_IN_TRACKING_STORE) return false;
+      await tx.deleteFrom('spans').where('trace_id', '=', traceId).execute();
+      const rows = uniqueBySpanId(spans).map((s) => spanRow(s, experiment));
+      for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await tx.insertInto('spans').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+      return true;
     });
   }
 
@@ -160,6 +215,11 @@ function spanRow(s: SpanRecord, experimentId: number) {
     end_time_unix_nano: toInt64(s.endTimeNs),
     content: s.content,
   };
+}
+
+/** A span id written twice in one file: the later one, as successive merges leave it. */
+function uniqueBySpanId(spans: readonly SpanRecord[]): SpanRecord[] {
+  return [...new Map(spans.map((s) => [s.spanId, s])).values()];
 }
 
 function spansLocationTag(traceId: string) {

@@ -4,7 +4,8 @@
  * here: the trace's `mlflow.artifactLocation` tag names where the client puts `traces.json`
  * (`<experiment location>/traces/<trace id>/artifacts`), and start writes no
  * `mlflow.trace.spansLocation` tag, so a client that sent no spans over OTLP uploads them there.
- * Spans sent over OTLP go to the `spans` table (./spans.ts), which tags the trace TRACKING_STORE.
+ * Spans sent over OTLP go to the `spans` table (./spans.ts), which tags the trace TRACKING_STORE;
+ * the spans of an uploaded traces.json are written there too, for search only (service/traceDataIndex.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { MlflowError } from '@darwin-mlflow/contract';
