@@ -78,13 +78,20 @@ describe('request logs and metrics', () => {
     const payload = Buffer.alloc(50_000, 1);
     expect((await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/m/a.bin`, { method: 'PUT', body: payload })).status).toBe(200);
     expect((await (await fetch(`${url}/api/2.0/mlflow-artifacts/artifacts/m/a.bin`)).arrayBuffer()).byteLength).toBe(50_000);
-    const text = await (await fetch(`${url}/metrics`)).text();
+    const bytes = (text: string, direction: string) => Number(new RegExp(`darwin_artifact_bytes_total\\{direction="${direction}"\\} (\\d+)`).exec(text)?.[1]);
+    // a response is counted once it has been handed to the socket (onResponse), which can come
+    // after the client has read it and asked for /metrics: ask again until it is in
+    let text = '';
+    for (let attempt = 0; attempt < 50; attempt++) {
+      text = await (await fetch(`${url}/metrics`)).text();
+      if (bytes(text, 'out') >= 50_000) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(text).toMatch(/darwin_http_request_duration_seconds_count\{method="GET",route="\/api\/2\.0\/mlflow\/experiments\/get",status="200"\} [1-9]/);
     expect(text).toMatch(/darwin_http_errors_total\{error_code="RESOURCE_DOES_NOT_EXIST",status="404"\} 1/);
     expect(text).toMatch(/darwin_db_pool_connections\{state="idle"\} 1/);
-    const bytes = (direction: string) => Number(new RegExp(`darwin_artifact_bytes_total\\{direction="${direction}"\\} (\\d+)`).exec(text)?.[1]);
-    expect(bytes('in')).toBeGreaterThanOrEqual(50_000);
-    expect(bytes('out')).toBeGreaterThanOrEqual(50_000);
+    expect(bytes(text, 'in')).toBeGreaterThanOrEqual(50_000);
+    expect(bytes(text, 'out')).toBeGreaterThanOrEqual(50_000);
     // MLflow's own names are still there
     expect(text).toMatch(/mlflow_http_request_total\{method="GET",status="200"\}/);
   });
