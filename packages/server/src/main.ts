@@ -12,11 +12,14 @@ import type { Logger } from './logging/logger.js';
 import { servePrometheusAggregation } from './metrics/prometheus.js';
 import { waitForShutdown } from './shutdown.js';
 import { initializeWithRetries } from './startup.js';
+import { limitHeapGrowth } from './util/heapGrowth.js';
 
 /** Handles that outlive a clean shutdown (a stuck socket) must not keep the process up. */
 const EXIT_GRACE_MS = 3000;
 
 export async function runServer(config: ServerConfig): Promise<number> {
+  // every process of the server: the primary, and each worker (which runs this too)
+  limitHeapGrowth();
   const log = createLogger(config.operations.logLevel);
   if (cluster.isPrimary) {
     await initializeWithRetries(config, log);
