@@ -91,7 +91,7 @@ export async function buildApp(config: ServerConfig, options: BuildOptions = {})
   app.decorate('ctx', ctx);
   app.addHook('onClose', async () => ctx.close());
   installRequestLogging(app);
-  if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus, { poolUsage: () => ctx.database.poolUsage() });
+  if (config.exposePrometheus) installPrometheus(app, MLFLOW_VERSION, config.exposePrometheus, { poolUsage: () => ctx.database.poolUsage(), writeRetries: () => ctx.database.writeRetries() });
   installConcurrencyLimits(app, config.operations.limits);
   installParsers(app);
   installErrorHandling(app, ctx);

@@ -41,6 +41,7 @@ export class Database {
    * at most half the pool, so slow downloads cannot starve every other request.
    */
   private readonly streams: Semaphore | undefined;
+  private retries = 0;
 
   private constructor(
     private readonly driver: DialectDriver,
@@ -124,9 +125,15 @@ export class Database {
         if (err instanceof MlflowError) throw err;
         const retry = this.classify(err) === 'transient' && attempt < WRITE_ATTEMPTS && Date.now() - started < WRITE_RETRY_BUDGET_MS;
         if (!retry) throw this.translate(err);
+        this.retries++;
         await sleep(10 * 2 ** attempt + Math.random() * 10);
       }
     }
+  }
+
+  /** Write transactions run again after a transient failure (deadlock, lock wait), since start. */
+  writeRetries(): number {
+    return this.retries;
   }
 
   classify(err: unknown): ErrorKind {

@@ -23,6 +23,8 @@ interface IpcMessage {
 
 export interface ProcessGauges {
   poolUsage(): PoolUsage;
+  /** Write transactions retried after a deadlock or lock wait since start (Database.writeRetries). */
+  writeRetries(): number;
 }
 
 /** Artifact transfers, by URL: the proxy, run artifacts and model-version files. */
@@ -62,7 +64,7 @@ export function installPrometheus(app: FastifyInstance, version: string, directo
 
 /**
  * Ours, beside MLflow's: latency per route pattern, error responses by MLflow error code,
- * database pool use, and artifact bytes in and out (bytes on the connection since its previous
+ * database pool use, write transactions retried, and artifact bytes in and out (bytes on the connection since its previous
  * response, headers included; a connection serves one request at a time).
  */
 function installDarwinMetrics(app: FastifyInstance, registry: Registry, gauges: ProcessGauges): void {
@@ -85,6 +87,17 @@ function installDarwinMetrics(app: FastifyInstance, registry: Registry, gauges: 
       this.set({ state: 'used' }, usage.used);
       this.set({ state: 'idle' }, usage.idle);
       this.set({ state: 'waiting' }, usage.waiting);
+    },
+  });
+  let retriesSeen = 0;
+  new Counter({
+    name: 'darwin_db_write_retries_total',
+    help: 'Write transactions run again after a transient failure (deadlock, lock wait timeout)',
+    registers: [registry],
+    collect() {
+      const now = gauges.writeRetries();
+      if (now > retriesSeen) this.inc(now - retriesSeen);
+      retriesSeen = now;
     },
   });
   // a connection serves one request at a time: what it read and wrote since the previous

@@ -57,15 +57,19 @@ export class ModelVersionStore {
   private async insertVersion(tx: Db, input: NewModelVersion): Promise<ModelVersion> {
     const now = Date.now();
     const model = await requireRegisteredModelRow(tx, input.name, this.lockRows);
-    let last = tx
+    // The model's row, locked above, queues the creators of its versions, so this read needs no
+    // lock of its own: it is the transaction's first plain read, and InnoDB takes its snapshot
+    // there, after the lock was granted (PostgreSQL reads each statement's newest commits). A
+    // FOR UPDATE here also locked the gap after the model's last version, which on MySQL is
+    // shared with the next model's: two models' first versions then deadlocked (1.4% of 2,000
+    // creates over 40 models from 16 clients, and a 503 after five).
+    const previous = await tx
       .selectFrom('model_versions')
       .select('version')
       .where('name', '=', model.name)
       .orderBy('version', 'desc')
-      .limit(1);
-    // a locking read sees the newest committed rows even in MySQL's REPEATABLE READ
-    if (this.lockRows) last = last.forUpdate();
-    const previous = await last.executeTakeFirst();
+      .limit(1)
+      .executeTakeFirst();
     const version = previous ? toInt(previous.version) + 1 : 1;
     await tx.updateTable('registered_models').set({ last_updated_time: now }).where('name', '=', model.name).execute();
     await tx
