@@ -3,6 +3,16 @@
 /** A span's status as the `status` column holds it (SpanStatusCode). */
 export type SpanStatusCode = 'UNSET' | 'OK' | 'ERROR';
 
+/** SpanStatusCode.from_otel_proto_status_code_name, and the SpanStatusCode values 3.5.0 wrote. */
+export const SPAN_STATUS_BY_NAME: Readonly<Record<string, SpanStatusCode>> = {
+  STATUS_CODE_UNSET: 'UNSET',
+  STATUS_CODE_OK: 'OK',
+  STATUS_CODE_ERROR: 'ERROR',
+  UNSET: 'UNSET',
+  OK: 'OK',
+  ERROR: 'ERROR',
+};
+
 export interface SpanRecord {
   /** The MLflow trace id (`tr-<32 hex>` for spans of MLflow clients). */
   traceId: string;

@@ -9,6 +9,8 @@
  * `1` an integer (`int_value`), as Python's json.loads tells them apart.
  */
 import { MlflowError } from '@darwin-mlflow/contract';
+import { SPAN_STATUS_BY_NAME } from './spanEntities.js';
+import type { SpanStatusCode } from './spanEntities.js';
 import { FloatLiteral, parseJsonPreservingFloats, wireDouble } from '../http/json.js';
 
 /** SpanAttributeKey.REQUEST_ID: Span.from_dict refuses a span without it. */
@@ -90,22 +92,12 @@ function attributeValue(serialized: unknown): unknown {
 }
 
 interface Status {
-  code: 'UNSET' | 'OK' | 'ERROR';
+  code: SpanStatusCode;
   message: string;
 }
 
-const STATUS_NAMES: Readonly<Record<string, Status['code']>> = {
-  STATUS_CODE_UNSET: 'UNSET',
-  STATUS_CODE_OK: 'OK',
-  STATUS_CODE_ERROR: 'ERROR',
-  // 3.5.0 wrote SpanStatusCode values
-  UNSET: 'UNSET',
-  OK: 'OK',
-  ERROR: 'ERROR',
-};
-
 function statusOf(code: unknown, message: unknown): Status {
-  const name = typeof code === 'string' ? STATUS_NAMES[code] : undefined;
+  const name = typeof code === 'string' ? SPAN_STATUS_BY_NAME[code] : undefined;
   if (name === undefined) throw badSpan();
   return { code: name, message: typeof message === 'string' ? message : '' };
 }

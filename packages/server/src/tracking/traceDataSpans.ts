@@ -8,21 +8,13 @@
 import { FloatLiteral, parseJsonPreservingFloats } from '../http/json.js';
 import { pyJsonDumps } from '../http/pyjson.js';
 import { attributeValue, REQUEST_ID_ATTRIBUTE, sanitizeAttributes, SPAN_TYPE_ATTRIBUTE } from './otlp/spanContent.js';
+import { SPAN_STATUS_BY_NAME } from './spanEntities.js';
 import type { SpanRecord, SpanStatusCode } from './spanEntities.js';
 
 export class TraceDataError extends Error {
   override name = 'TraceDataError';
 }
 
-/** SpanStatusCode.from_otel_proto_status_code_name, and the enum values 3.5.0 wrote. */
-const STATUS_BY_NAME: Record<string, SpanStatusCode> = {
-  STATUS_CODE_UNSET: 'UNSET',
-  STATUS_CODE_OK: 'OK',
-  STATUS_CODE_ERROR: 'ERROR',
-  UNSET: 'UNSET',
-  OK: 'OK',
-  ERROR: 'ERROR',
-};
 const OTEL_STATUS_NAME: Record<SpanStatusCode, string> = { UNSET: 'STATUS_CODE_UNSET', OK: 'STATUS_CODE_OK', ERROR: 'STATUS_CODE_ERROR' };
 const MAX_INT64 = (1n << 63n) - 1n;
 
@@ -67,7 +59,7 @@ function spanRecord(data: unknown, index: number, traceId: string): SpanRecord {
   const end = data.end_time_unix_nano ? nanos(data.end_time_unix_nano) : null;
   if (start === undefined || end === undefined) throw fail('a time is not a 64-bit integer of nanoseconds');
   const statusData = data.status;
-  const status = isObject(statusData) && typeof statusData.code === 'string' ? STATUS_BY_NAME[statusData.code] : undefined;
+  const status = isObject(statusData) && typeof statusData.code === 'string' ? SPAN_STATUS_BY_NAME[statusData.code] : undefined;
   if (!status || !isObject(statusData)) throw fail('"status" has no known code');
   // OpenTelemetry keeps a description only on errors; SpanStatus reads a missing one as ""
   const message = status === 'ERROR' && typeof statusData.message === 'string' ? statusData.message : '';
