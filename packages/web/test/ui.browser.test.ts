@@ -278,6 +278,9 @@ describe('compare and MLflow links', () => {
     await page.getByRole('img', { name: 'Parallel coordinates of the compared runs' }).waitFor();
     await page.getByRole('img', { name: /Scatter of/ }).locator('canvas').waitFor();
     await page.locator('figure[data-metric="loss"] canvas').waitFor();
+    // the legend names the runs, whose names arrive after the chart was drawn
+    const legend = page.locator('figure[data-metric="loss"] .u-legend .u-series');
+    await expect.poll(() => legend.allInnerTexts()).toEqual([expect.stringMatching(/^step/), expect.stringContaining('best-model'), expect.stringContaining('baseline')]);
     await screenshot(page, 'compare');
   });
 

@@ -4,7 +4,7 @@
  * resolution. RUNNING runs are polled and their lines grow until the run ends.
  */
 import type { Run } from '@darwin-mlflow/contract';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import { CHART_BUCKETS, useDownsampledSeries } from '../hooks/useMetricHistory';
 import { alignSeries, bucketsToSeries, smooth } from '../lib/series';
@@ -78,7 +78,9 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
     () => requestKey.split(',').map((entry) => ({ runId: entry.split(':')[0] as string, key: metricKey, live: entry.endsWith(':RUNNING') })),
     [requestKey, metricKey],
   );
-  const startTimes = runs.map((r) => r.startTime ?? 0).join(',');
+  // start times only move the lines on the relative-time axis: elsewhere the runs arriving
+  // after their series leave the data as it is
+  const startTimes = settings.xAxis === 'relative' ? runs.map((r) => r.startTime ?? 0).join(',') : '';
   const results = useDownsampledSeries(requests, CHART_BUCKETS, settings.xAxis === 'step' ? zoom : undefined);
   const error = results.find((r) => r.isError)?.error;
   const loading = results.some((r) => r.isPending);
@@ -94,15 +96,20 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
     return alignSeries(series) as unknown as uPlot.AlignedData;
   }, [dataKey, settings.xAxis, settings.smoothing, startTimes]);
 
-  // the chart is rebuilt only when its series change, not when a run's data is refetched
+  // the chart is rebuilt only when its series change, not when a run's data is refetched nor
+  // when a run's name arrives: the legend's labels are elements whose text follows the names
+  const runCount = runs.length;
+  const legendLabels = useMemo(() => Array.from({ length: runCount }, () => document.createElement('span')), [runCount]);
   const labels = runs.map((r) => r.name ?? r.runId.slice(0, 8));
-  const labelKey = labels.join('\u0000');
+  useEffect(() => {
+    legendLabels.forEach((el, i) => (el.textContent = labels[i] ?? ''));
+  });
   const options = useMemo<Omit<uPlot.Options, 'width' | 'height'>>(
     () => ({
       scales: { x: { time: settings.xAxis === 'time' }, y: { distr: settings.logScale ? 3 : 1 } },
       series: [
         { label: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'time' ? 'time' : 'seconds' },
-        ...labelKey.split('\u0000').map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
+        ...legendLabels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true })),
       ],
       axes: [{ stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' } }, { stroke: 'currentColor', grid: { stroke: 'rgba(128,128,128,0.2)' }, size: 60 }],
       cursor: { drag: { x: true, y: false } },
@@ -119,7 +126,7 @@ export function MetricChart({ metricKey, runs, settings }: { metricKey: string; 
         ],
       },
     }),
-    [settings.xAxis, settings.logScale, labelKey],
+    [settings.xAxis, settings.logScale, legendLabels],
   );
 
   return (
