@@ -5,7 +5,7 @@
  */
 import { MlflowError } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
-import type { Compilable, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely } from 'kysely';
 import { arrayRowsQuery } from './arrayRows.js';
 import { parseBackendUri } from './backendUri.js';
 import type { DatabaseTarget, DialectName } from './backendUri.js';
@@ -86,10 +86,23 @@ export class Database {
    * strings (wire JSON): on SQLite they run on a reader thread, so several use more than one
    * core; elsewhere on the pool like any read. Driver errors translated.
    */
-  async readArrays<R extends readonly unknown[]>(query: Compilable<unknown>): Promise<R[]> {
+  readArrays<R extends readonly unknown[]>(query: Compilable<unknown>): Promise<R[]> {
+    return this.arraysOn<R>(this.driver.offloadArrays, query);
+  }
+
+  /**
+   * The rows of an aggregate SELECT that folds many rows into a few, as arrays: on SQLite on a
+   * fold thread (DialectDriver.foldArrays), elsewhere on the pool. Driver errors translated.
+   */
+  foldArrays<R extends readonly unknown[]>(query: Compilable<unknown>): Promise<R[]> {
+    return this.arraysOn<R>(this.driver.foldArrays, query);
+  }
+
+  /** Array rows read by `thread` (a driver's reader threads), or on the pool without one. */
+  private async arraysOn<R extends readonly unknown[]>(thread: ((query: CompiledQuery) => Promise<unknown[][]>) | undefined, query: Compilable<unknown>): Promise<R[]> {
     const marked = arrayRowsQuery(query);
     try {
-      if (this.driver.offloadArrays) return (await this.driver.offloadArrays(marked)) as unknown as R[];
+      if (thread) return (await thread.call(this.driver, marked)) as unknown as R[];
       return (await this.driver.kysely.executeQuery<R>(marked)).rows as R[];
     } catch (err) {
       throw this.translate(err);

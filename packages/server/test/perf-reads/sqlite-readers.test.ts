@@ -1,7 +1,8 @@
 /**
  * SQLite reader threads (src/db/dialects/sqliteReaders.ts, DARWIN_SQLITE_READERS): the JSON
  * reads give the same rows as the main connection, see every write acknowledged before them, and
- * report SQL errors as the main connection does.
+ * report SQL errors as the main connection does. The fold threads (on by default, started at
+ * the first fold) run `darwin_step_buckets` with the answers of the main connection.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +11,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ARRAY_ROWS_MARKER } from '../../src/db/arrayRows.js';
 import { defaultReaderCount, openSqlite } from '../../src/db/dialects/sqlite.js';
+import { decodeStepBuckets } from '../../src/db/dialects/sqliteFunctions.js';
 import type { DialectDriver } from '../../src/db/dialects/types.js';
 
 const dirs: string[] = [];
@@ -28,6 +30,9 @@ afterEach(async () => {
   for (const driver of drivers.splice(0)) await driver.close();
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/** Worker threads of this process (the diagnostic report lists them, unref'd ones too). */
+const workerThreads = () => (process.report.getReport() as { workers: unknown[] }).workers.length;
 
 const query = (text: string, parameters: unknown[] = []) => CompiledQuery.raw(ARRAY_ROWS_MARKER + text, parameters);
 
@@ -53,6 +58,28 @@ describe('SQLite reader threads', () => {
     const driver = await open(1);
     await expect(driver.offloadArrays!(query('SELECT * FROM missing'))).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
     expect(await driver.offloadArrays!(query('SELECT 1 + 1'))).toEqual([[2]]);
+  });
+
+  it('fold metric points on threads of their own, as the main connection folds them', async () => {
+    const driver = await open(0);
+    await driver.writeTransaction((tx) => sql`CREATE TABLE p (step INTEGER, ts INTEGER, v REAL)`.execute(tx));
+    // 20,000 points in a shuffled step order, several a step, negative steps too
+    await driver.writeTransaction(async (tx) => {
+      for (let i = 0; i < 20_000; i++) {
+        const step = ((i * 7919) % 5000) - 1000;
+        await sql`INSERT INTO p VALUES (${step}, ${1_700_000_000_000 + ((i * 104729) % 20_000)}, ${Math.sin(i) * 1000})`.execute(tx);
+      }
+    });
+    const threads = workerThreads();
+    const texts = ['SELECT darwin_step_buckets(NULL, NULL, 37, 20000, step, ts, v) FROM p', 'SELECT darwin_step_buckets(-1000, 136, 37, 0, step, ts, v) FROM p WHERE step >= -1000'];
+    for (const text of texts) {
+      const [[main]] = (await driver.kysely.executeQuery(query(text))).rows as [[Uint8Array]];
+      const folded = await Promise.all(Array.from({ length: 4 }, () => driver.foldArrays!(query(text))));
+      for (const [[blob]] of folded as [[Uint8Array]][]) expect(decodeStepBuckets(blob)).toEqual(decodeStepBuckets(main));
+      expect(decodeStepBuckets(main)).toMatchObject({ firstStep: -1000, lastStep: 3999, points: 20_000 });
+    }
+    expect(workerThreads()).toBeGreaterThan(threads);
+    await expect(driver.foldArrays!(query('SELECT darwin_step_buckets(0, 1, 2, 0, step, ts, v) FROM p'))).rejects.toThrow(/outside the buckets/);
   });
 
   it('are off by default and set by DARWIN_SQLITE_READERS', () => {

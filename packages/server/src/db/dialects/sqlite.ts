@@ -6,9 +6,11 @@
  * (./sqliteCheckpointer.ts), not inside COMMIT on the event loop.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 import type { Tables } from '../tables.js';
 import type { SqliteTarget } from '../backendUri.js';
 import type { DialectDriver, ErrorKind } from './types.js';
@@ -18,7 +20,7 @@ import { ARRAY_ROWS_MARKER } from '../arrayRows.js';
 import { sqliteStreams } from './sqliteStreams.js';
 import { groupCommit } from './sqliteGroupCommit.js';
 import { sqliteReaders } from './sqliteReaders.js';
-import { registerSqliteFunctions } from './sqliteFunctions.js';
+import { registerSqliteFunctions, stepBucketsSource } from './sqliteFunctions.js';
 
 const STATEMENT_CACHE_SIZE = 1000;
 
@@ -53,6 +55,15 @@ export function defaultReaderCount(env: NodeJS.ProcessEnv = process.env): number
   return set !== undefined && /^\d+$/.test(set) ? Math.min(8, Number(set)) : 0;
 }
 
+/**
+ * Threads that run the folds of long metric histories for charts (`darwin_step_buckets`, about
+ * 0.45 µs a point): a chart of ten runs asks for ten at once, and on the event loop they ran one
+ * after another, with every other request waiting behind each. Started at the first fold, so a
+ * server nobody charts on never has them; their memory is the points of one fold each (24 bytes
+ * a point, see ../../tracking/store/metricBuckets.ts).
+ */
+const FOLD_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
+
 export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<CheckpointOptions> = {}, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS, readerCount = defaultReaderCount()): DialectDriver {
   if (target.file !== ':memory:') fs.mkdirSync(path.dirname(target.file), { recursive: true });
   const raw = new BetterSqlite3(target.file);
@@ -68,7 +79,9 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
   const kysely = new Kysely<Tables>({ dialect: new SqliteDialect({ database: statements }) });
   const checkpoints = journalMode === 'wal' ? walCheckpoints(raw, target.file, { ...DEFAULT_CHECKPOINT_OPTIONS, ...checkpointOptions }) : undefined;
   const streams = sqliteStreams(target.file, busyTimeoutMs, (sqlText) => statements.prepare(sqlText));
-  const readers = sqliteReaders(target.file, readerCount, busyTimeoutMs, async (query) => (await kysely.executeQuery<unknown[]>(query)).rows as unknown[][]);
+  const onConnection = async (query: CompiledQuery) => (await kysely.executeQuery<unknown[]>(query)).rows as unknown[][];
+  const readers = sqliteReaders(target.file, readerCount, busyTimeoutMs, onConnection);
+  const folds = sqliteReaders(target.file, FOLD_THREADS, busyTimeoutMs, onConnection, `${stepBucketsSource()}\nregisterStepBuckets(db);`);
   const writeTransaction = groupCommit<Kysely<Tables>>(raw, {
     withConnection: (fn) => kysely.connection().execute(fn),
     beforeBegin: () => checkpoints?.pause(),
@@ -88,6 +101,7 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
     classifyError,
     streamArrays: (query, chunkRows) => streams.stream(query, chunkRows),
     offloadArrays: (query) => readers.readArrays(query),
+    foldArrays: (query) => folds.readArrays(query),
     // one connection, in this process
     poolUsage: () => ({ used: raw.inTransaction ? 1 : 0, idle: raw.inTransaction ? 0 : 1, waiting: 0 }),
     async close() {
@@ -95,6 +109,7 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
       await checkpoints?.stop();
       streams.close();
       await readers.close();
+      await folds.close();
       await kysely.destroy();
     },
   };

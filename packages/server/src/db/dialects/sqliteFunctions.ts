@@ -137,8 +137,7 @@ function result(fold: Fold | null): Buffer | null {
   return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
 }
 
-export function registerSqliteFunctions(raw: BetterSqlite3.Database): void {
-  registerRegexp(raw);
+function registerStepBuckets(raw: BetterSqlite3.Database): void {
   raw.aggregate<Fold | null>('darwin_step_buckets', {
     start: null,
     // the typings allow one argument after the accumulator; SQLite passes all seven
@@ -147,6 +146,24 @@ export function registerSqliteFunctions(raw: BetterSqlite3.Database): void {
     deterministic: true,
     safeIntegers: false,
   });
+}
+
+export function registerSqliteFunctions(raw: BetterSqlite3.Database): void {
+  registerRegexp(raw);
+  registerStepBuckets(raw);
+}
+
+/**
+ * `darwin_step_buckets` as CommonJS source defining `registerStepBuckets(db)`, for the threads
+ * that fold on connections of their own (./sqliteReaders.ts): the same functions as above, as
+ * the compiler emitted them (they use nothing but each other and these constants).
+ */
+export function stepBucketsSource(): string {
+  return [
+    `const BUCKET_FIELDS = ${BUCKET_FIELDS}, HEADER = ${HEADER}, SLOTS = ${SLOTS}, EXACT_SPAN = ${EXACT_SPAN};`,
+    `const exact = ${exact.toString()};`,
+    ...[start, step, add, before, foldKept, result, registerStepBuckets].map((fn) => fn.toString()),
+  ].join('\n');
 }
 
 export interface StepBuckets {

@@ -23,6 +23,7 @@ const Database = require(workerData.driverPath);
 const db = new Database(workerData.file, { readonly: true, fileMustExist: true });
 db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
 db.pragma('case_sensitive_like = ON');
+if (workerData.setup) new Function('db', workerData.setup)(db);
 const statements = new Map();
 parentPort.on('message', ({ id, sql, parameters }) => {
   try {
@@ -60,7 +61,11 @@ export interface SqliteReaders {
 const READER_YOUNG_MB = 4;
 const READER_OLD_MB = 64;
 
-export function sqliteReaders(file: string, count: number, busyTimeoutMs: number, fallback: (query: CompiledQuery) => Promise<unknown[][]>): SqliteReaders {
+/**
+ * `setup`: CommonJS source run with the thread's connection as `db` before its first read, e.g.
+ * to define SQL functions (./sqliteFunctions.ts).
+ */
+export function sqliteReaders(file: string, count: number, busyTimeoutMs: number, fallback: (query: CompiledQuery) => Promise<unknown[][]>, setup?: string): SqliteReaders {
   const readers: Reader[] = [];
   let started = false;
   let closed = false;
@@ -74,7 +79,7 @@ export function sqliteReaders(file: string, count: number, busyTimeoutMs: number
       try {
         worker = new Worker(WORKER_SOURCE, {
           eval: true,
-          workerData: { file, driverPath, busyTimeoutMs: Math.floor(busyTimeoutMs) },
+          workerData: { file, driverPath, busyTimeoutMs: Math.floor(busyTimeoutMs), setup },
           resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_MB, maxOldGenerationSizeMb: READER_OLD_MB },
         });
       } catch {

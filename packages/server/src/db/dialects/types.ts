@@ -42,6 +42,11 @@ export interface DialectDriver {
    */
   offloadArrays?(query: CompiledQuery): Promise<unknown[][]>;
   /**
+   * SQLite: the rows of an aggregate SELECT that folds many rows into a few (a chart's metric
+   * buckets, `darwin_step_buckets`), read on a fold thread (./sqlite.ts). Others have none.
+   */
+  foldArrays?(query: CompiledQuery): Promise<unknown[][]>;
+  /**
    * The rows of one SELECT as arrays (cells in select-list order, as ../arrayRows.ts reads
    * them), read from a cursor at most `chunkRows` at a time: the next chunk is read only when
    * asked for, so memory stays flat whatever the result size. Returning early (a client that

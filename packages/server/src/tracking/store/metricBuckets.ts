@@ -8,6 +8,7 @@
  */
 import type { DownsampledMetric } from '@darwin-mlflow/contract';
 import { sql } from 'kysely';
+import type { Compilable } from 'kysely';
 import type { DialectName } from '../../db/backendUri.js';
 import type { Database, Db } from '../../db/database.js';
 import { int64Column, int64Of, selectArrays } from '../../db/arrayRows.js';
@@ -66,10 +67,22 @@ async function bounds(db: Db, dialect: DialectName, runId: string, key: string, 
 const HOLD_POINTS = 1_000_000;
 const NO_POINTS: DownsampledMetric = { start_step: null, end_step: null, total_count: 0, buckets: [] };
 
-/** `runPoints`: the run's point count over all keys, if known (an upper bound for this key's). */
-export async function downsampleMetric(db: Db, dialect: DialectName, runId: string, key: string, range: StepRange | undefined, buckets: number, runPoints?: number): Promise<DownsampledMetric> {
+/**
+ * `runPoints`: at least the run's point count over all keys (so at least this key's), if known.
+ * `fold` runs a `darwin_step_buckets` SELECT (SQLite only), e.g. on a fold thread.
+ */
+export async function downsampleMetric(
+  db: Db,
+  dialect: DialectName,
+  runId: string,
+  key: string,
+  range: StepRange | undefined,
+  buckets: number,
+  runPoints?: number,
+  fold: Fold = (query) => selectArrays(db, query),
+): Promise<DownsampledMetric> {
   if (dialect === 'sqlite' && runPoints !== undefined && runPoints <= HOLD_POINTS) {
-    const folded = await foldedBuckets(db, runId, key, range, buckets, { capacity: runPoints });
+    const folded = await foldedBuckets(db, fold, runId, key, range, buckets, { capacity: runPoints });
     if (folded) return folded;
   }
   const b = await bounds(db, dialect, runId, key, range);
@@ -79,7 +92,7 @@ export async function downsampleMetric(db: Db, dialect: DialectName, runId: stri
   const span = hi - lo + 1n;
   const width = (span + BigInt(buckets) - 1n) / BigInt(buckets);
   if (dialect === 'sqlite' && lo >= -MAX_EXACT && hi <= MAX_EXACT && hi - lo < BigInt(EXACT_SPAN)) {
-    const folded = await foldedBuckets(db, runId, key, { start: lo, end: hi }, Number((hi - lo) / width) + 1, { lo, width });
+    const folded = await foldedBuckets(db, fold, runId, key, { start: lo, end: hi }, Number((hi - lo) / width) + 1, { lo, width });
     if (folded) return folded;
   }
   const bucket = bucketOf(dialect, lo, width);
@@ -127,6 +140,9 @@ export async function downsampleMetric(db: Db, dialect: DialectName, runId: stri
 
 const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** Runs a one-row aggregate SELECT, giving its rows as arrays. */
+type Fold = (query: Compilable<unknown>) => Promise<readonly (readonly unknown[])[]>;
+
 /**
  * SQLite: the answer in one pass of `darwin_step_buckets`, either with the bucket origin and
  * width known, or holding the points to find the range first. Null where a step or timestamp is
@@ -134,6 +150,7 @@ const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
  */
 async function foldedBuckets(
   db: Db,
+  fold: Fold,
   runId: string,
   key: string,
   range: StepRange | undefined,
@@ -148,7 +165,7 @@ async function foldedBuckets(
     .where(keyIs('sqlite', key))
     .where(NOT_NAN);
   if (range) query = query.where('step', '>=', String(range.start) as never).where('step', '<=', String(range.end) as never);
-  const [row] = await selectArrays<[Uint8Array | null]>(db, query);
+  const [row] = (await fold(query)) as [Uint8Array | null][];
   const folded = decodeStepBuckets(row?.[0] ?? null);
   if (folded === null) return null;
   if (folded.points === 0) return NO_POINTS;
@@ -197,20 +214,42 @@ export class MetricBucketStore {
   constructor(private readonly database: Database) {}
 
   /**
-   * How many metric points the run has, over all its keys: read from `index_metrics_run_uuid`
-   * alone. Points are only ever inserted (never updated, and deleted only with their run), so
-   * an unchanged count means an unchanged history.
+   * What changes whenever the run's history does, and an upper bound of its point count over all
+   * keys (`runPoints` of `downsample`). Points are only ever inserted (never updated, and deleted
+   * only with their run), so:
+   *  - SQLite: the run's largest rowid, found at the end of its entries in
+   *    `index_metrics_run_uuid` (a few µs): a new row's rowid is above every row's in the table.
+   *    Its rowids span at least as many rows as it has; beyond HOLD_POINTS they are counted.
+   *  - Elsewhere: the count of its index entries.
    */
-  pointCount(runId: string): Promise<number> {
-    return this.database.read(async (db) => {
-      const [row] = await selectArrays<[number | string]>(db, db.selectFrom('metrics').select((eb) => eb.fn.countAll().as('n')).where('run_uuid', '=', runId));
-      return Number(row?.[0] ?? 0);
-    });
+  async historyVersion(runId: string): Promise<{ version: string; runPoints: number }> {
+    const count = () =>
+      this.database.read(async (db) => {
+        const [row] = await selectArrays<[number | string]>(db, db.selectFrom('metrics').select((eb) => eb.fn.countAll().as('n')).where('run_uuid', '=', runId));
+        return Number(row?.[0] ?? 0);
+      });
+    if (this.database.dialect !== 'sqlite') {
+      const n = await count();
+      return { version: String(n), runPoints: n };
+    }
+    const [[lo, hi] = [null, null]] = await this.database.read((db) =>
+      selectArrays<[number | null, number | null]>(
+        db,
+        db.selectNoFrom([
+          sql<number | null>`(SELECT min(rowid) FROM metrics WHERE run_uuid = ${runId})`.as('lo'),
+          sql<number | null>`(SELECT max(rowid) FROM metrics WHERE run_uuid = ${runId})`.as('hi'),
+        ]),
+      ),
+    );
+    if (lo === null || hi === null) return { version: '0', runPoints: 0 };
+    const span = hi - lo + 1;
+    return { version: String(hi), runPoints: span <= HOLD_POINTS ? span : await count() };
   }
 
-  /** `runPoints`: the run's `pointCount`, if the caller has it. */
+  /** `runPoints`: an upper bound of the run's point count (`historyVersion`), if the caller has it. */
   downsample(runId: string, key: string, range: StepRange | undefined, buckets: number, runPoints?: number): Promise<DownsampledMetric> {
     const { dialect } = this.database;
-    return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets, runPoints)));
+    const fold: Fold = (query) => this.database.foldArrays(query);
+    return this.database.read((db) => largeRead(db, dialect, () => downsampleMetric(db, dialect, runId, key, range, buckets, runPoints, fold)));
   }
 }
