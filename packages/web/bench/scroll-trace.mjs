@@ -3,7 +3,8 @@
  * Where a scroll of the runs table spends its frames: `node packages/web/bench/scroll-trace.mjs
  * --data-dir DIR` (DIR seeded by `npm run bench:ui -- --data-dir DIR`). Loads all 10,000 runs,
  * then scrolls them again (`scrollTop += 400` per frame, as bench:ui does) under a Chromium trace
- * and a CPU profile, both taken through a DevTools-protocol session, and prints:
+ * and a CPU profile, both taken through a DevTools-protocol session; with `--while-loading` it
+ * traces the first scroll instead, while the pages of runs arrive. It prints:
  *  - the frames and how many took over 25 ms;
  *  - the renderer main thread's time by trace event (script, style, layout, paint, GC, ...),
  *    and the same for the frames over 25 ms only;
@@ -24,6 +25,7 @@ if (!option('--data-dir') || !fs.existsSync(seededFile)) {
 }
 const { runsExp } = JSON.parse(fs.readFileSync(seededFile, 'utf8'));
 const out = option('--out');
+const whileLoading = process.argv.includes('--while-loading');
 
 
 
@@ -103,8 +105,10 @@ try {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   await page.goto(`${origin}/#/experiments/${runsExp}`);
   await page.locator('.runs-row:not(.header) .cell.name a').first().waitFor();
-  await scrollRuns(page, 10_000); // loads every page of runs
-  await page.evaluate(() => (document.querySelector('.runs-scroller').scrollTop = 0));
+  if (!whileLoading) {
+    await scrollRuns(page, 10_000); // loads every page of runs
+    await page.evaluate(() => (document.querySelector('.runs-scroller').scrollTop = 0));
+  }
   await page.waitForTimeout(500);
   console.log(`DOM: ${await page.evaluate(() => document.querySelectorAll('.runs-scroller *').length)} elements in the table at the top`);
   const cdp = await page.context().newCDPSession(page);

@@ -1,17 +1,15 @@
 /**
- * The runs table: TanStack Table for columns, sorting state and nested rows; TanStack Virtual
- * for rows and data columns, so only what is on screen is in the DOM at 10,000 runs. Sorting
- * is the server's (manualSorting); clicking a header asks for a new order.
+ * The runs table: TanStack Virtual for rows and data columns, so only what is on screen is in
+ * the DOM at 10,000 runs; nested runs are walked into rows by `visibleRows` (../lib/runRows.ts).
+ * Sorting is the server's; clicking a header asks for a new order.
  */
-import { getCoreRowModel, getExpandedRowModel, useReactTable } from '@tanstack/react-table';
-import type { ColumnDef, ExpandedState, Row, Updater } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import { Link } from 'react-router';
 import { formatDuration, formatNumber, formatTime } from '../lib/format';
-import { cellValue } from '../lib/runRows';
+import { cellValue, visibleRows as walkRows } from '../lib/runRows';
 import { observeSharedOffset } from '../lib/scrollOffsets';
-import type { RunRow } from '../lib/runRows';
+import type { RunRow, VisibleRow } from '../lib/runRows';
 import { columnId } from '../lib/runsViewState';
 import type { DataColumn, SortSpec } from '../lib/runsViewState';
 
@@ -55,29 +53,8 @@ export function RunsTable(props: Props) {
   const fixed = props.showExperiment ? FIXED_WITH_EXPERIMENT : FIXED;
   const fixedWidth = fixed.reduce((s, c) => s + c.width, 0);
 
-  const columnDefs = useMemo<ColumnDef<RunRow>[]>(
-    () => [
-      ...fixed.map((c) => ({ id: c.id, header: headerLabel(c.id), size: c.width })),
-      ...columns.map((c) => ({ id: columnId(c), header: c.key, size: DATA_WIDTH, meta: c })),
-    ],
-    [columns, fixed],
-  );
-  const expandedState = useMemo<ExpandedState>(() => Object.fromEntries(expanded.map((id) => [id, true])), [expanded]);
-  const table = useReactTable({
-    data: rows,
-    columns: columnDefs,
-    getRowId: (r) => r.run.info.run_id,
-    getSubRows: (r) => r.subRows,
-    getCoreRowModel: getCoreRowModel(),
-    getExpandedRowModel: getExpandedRowModel(),
-    manualSorting: true,
-    state: { expanded: expandedState },
-    onExpandedChange: (updater: Updater<ExpandedState>) => {
-      const next = typeof updater === 'function' ? updater(expandedState) : updater;
-      onExpanded(next === true ? rows.map((r) => r.run.info.run_id) : Object.keys(next).filter((k) => next[k]));
-    },
-  });
-  const visibleRows = table.getRowModel().rows;
+  const expandedIds = useMemo(() => new Set(expanded), [expanded]);
+  const visibleRows = useMemo(() => walkRows(rows, expandedIds), [rows, expandedIds]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const rowVirtualizer = useVirtualizer({
@@ -106,13 +83,17 @@ export function RunsTable(props: Props) {
   }, [hasMore, loadingMore, lastIndex, visibleRows.length, onNearEnd]);
 
   // one callback for every row, so a row re-renders only when its own props change
-  const selection = useRef({ selected, onSelected });
-  selection.current = { selected, onSelected };
+  const selection = useRef({ selected, onSelected, expanded, onExpanded });
+  selection.current = { selected, onSelected, expanded, onExpanded };
   const toggle = useCallback((id: string) => {
     const next = new Set(selection.current.selected);
     if (next.has(id)) next.delete(id);
     else next.add(id);
     selection.current.onSelected(next);
+  }, []);
+  const toggleExpanded = useCallback((id: string) => {
+    const { expanded: ids, onExpanded: set } = selection.current;
+    set(ids.includes(id) ? ids.filter((e) => e !== id) : [...ids, id]);
   }, []);
 
   const leadingSpace = (vCols[0]?.start ?? fixedWidth) - fixedWidth;
@@ -149,8 +130,9 @@ export function RunsTable(props: Props) {
               top={vr.start + ROW_HEIGHT}
               {...columnWindow}
               isSelected={selected.has(row.id)}
-              isExpanded={row.getIsExpanded()}
+              isExpanded={expandedIds.has(row.id)}
               onToggle={toggle}
+              onToggleExpanded={toggleExpanded}
             />
           );
         })}
@@ -225,13 +207,13 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
 });
 
 interface RowProps extends ColumnWindow {
-  row: Row<RunRow>;
+  row: VisibleRow;
   index: number;
   top: number;
   isSelected: boolean;
-  /** Passed although the row can tell: the row object stays the same when it is expanded. */
   isExpanded: boolean;
   onToggle: (id: string) => void;
+  onToggleExpanded: (id: string) => void;
 }
 
 /**
@@ -240,7 +222,7 @@ interface RowProps extends ColumnWindow {
  */
 const RunRowView = memo(function RunRowView(p: RowProps) {
   const { row, fixed } = p;
-  const r = row.original;
+  const r = row.row;
   const info = r.run.info;
   const url = `/experiments/${info.experiment_id}/runs/${info.run_id}`;
   return (
@@ -254,15 +236,15 @@ const RunRowView = memo(function RunRowView(p: RowProps) {
         <input type="checkbox" aria-label={`Select run ${info.run_name ?? info.run_id}`} checked={p.isSelected} onChange={() => p.onToggle(row.id)} />
       </div>
       <div role="cell" className="cell sticky name" style={{ width: fixed[1]?.width, left: fixed[0]?.width, paddingLeft: 8 + row.depth * 18 }}>
-        {row.getCanExpand() ? (
+        {r.subRows.length > 0 ? (
           <button
             type="button"
             className="expander"
             aria-expanded={p.isExpanded}
-            aria-label={`${p.isExpanded ? 'Hide' : 'Show'} ${row.subRows.length} child runs`}
-            onClick={row.getToggleExpandedHandler()}
+            aria-label={`${p.isExpanded ? 'Hide' : 'Show'} ${r.subRows.length} child runs`}
+            onClick={() => p.onToggleExpanded(row.id)}
           >
-            {p.isExpanded ? '▾' : '▸'} <span className="count">{row.subRows.length}</span>
+            {p.isExpanded ? '▾' : '▸'} <span className="count">{r.subRows.length}</span>
           </button>
         ) : (
           <span className="expander-space" />
