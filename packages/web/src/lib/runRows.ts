@@ -3,8 +3,8 @@
  * under their parent when the parent is among the loaded runs, in the server's sort order.
  */
 import type { Run } from '@darwin-mlflow/contract';
-import type { ColumnKind, DataColumn } from './runsViewState';
-import { toNumber } from './series';
+import type { ColumnKind, DataColumn } from './runsViewState.js';
+import { toNumber } from './series.js';
 
 export const PARENT_TAG = 'mlflow.parentRunId';
 
