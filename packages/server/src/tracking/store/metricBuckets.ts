@@ -217,9 +217,10 @@ export class MetricBucketStore {
    * What changes whenever the run's history does, and an upper bound of its point count over all
    * keys (`runPoints` of `downsample`). Points are only ever inserted (never updated, and deleted
    * only with their run), so:
-   *  - SQLite: the run's largest rowid, found at the end of its entries in
-   *    `index_metrics_run_uuid` (a few µs): a new row's rowid is above every row's in the table.
-   *    Its rowids span at least as many rows as it has; beyond HOLD_POINTS they are counted.
+   *  - SQLite: the run's smallest and largest rowid, found at the ends of its entries in
+   *    `index_metrics_run_uuid` (a few µs): a new row's rowid is above every row's in the table
+   *    (a VACUUM, which may number the rows anew, moves both ends). Its rowids span at least as
+   *    many rows as it has; beyond HOLD_POINTS they are counted.
    *  - Elsewhere: the count of its index entries.
    */
   async historyVersion(runId: string): Promise<{ version: string; runPoints: number }> {
@@ -243,7 +244,7 @@ export class MetricBucketStore {
     );
     if (lo === null || hi === null) return { version: '0', runPoints: 0 };
     const span = hi - lo + 1;
-    return { version: String(hi), runPoints: span <= HOLD_POINTS ? span : await count() };
+    return { version: `${lo}:${hi}`, runPoints: span <= HOLD_POINTS ? span : await count() };
   }
 
   /** `runPoints`: an upper bound of the run's point count (`historyVersion`), if the caller has it. */
