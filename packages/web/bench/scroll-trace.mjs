@@ -104,7 +104,7 @@ try {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   await page.goto(`${origin}/#/experiments/${runsExp}`);
-  await page.locator('.runs-row:not(.header) .cell.name a').first().waitFor();
+  await page.locator('.runs-pin .cell.name a').first().waitFor();
   if (!whileLoading) {
     await scrollRuns(page, 10_000); // loads every page of runs
     await page.evaluate(() => (document.querySelector('.runs-scroller').scrollTop = 0));

@@ -40,7 +40,7 @@ export function scrollRuns(page, total) {
     const frames = [];
     const mark = performance.mark('scroll-start').startTime;
     let last = performance.now();
-    const rows = () => Number(el.getAttribute('aria-rowcount')) - 1;
+    const rows = () => Number(el.querySelector('.runs-table').getAttribute('aria-rowcount')) - 1;
     const deadline = last + 120_000;
     while ((rows() < total || el.scrollTop + el.clientHeight < el.scrollHeight - 2) && performance.now() < deadline) {
       el.scrollTop += 400;

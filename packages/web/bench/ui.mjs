@@ -149,7 +149,7 @@ async function withOtherCpu(fn) {
 
 // ---- measurements ----
 
-const FIRST_ROW = '.runs-row:not(.header) .cell.name a';
+const FIRST_ROW = '.runs-pin .cell.name a';
 
 async function firstRows(page, url) {
   const t0 = Date.now();
@@ -170,7 +170,7 @@ async function filterTime(page, url, filter, expectedCount) {
   const t0 = Date.now();
   await box.press('Enter');
   await page.waitForFunction(
-    ({ n, sel }) => document.querySelector('.runs-page [role="status"]')?.textContent === `${n} runs` && document.querySelector('.runs-scroller')?.getAttribute('aria-rowcount') === String(n + 1) && !!document.querySelector(sel),
+    ({ n, sel }) => document.querySelector('.runs-page [role="status"]')?.textContent === `${n} runs` && document.querySelector('.runs-table')?.getAttribute('aria-rowcount') === String(n + 1) && !!document.querySelector(sel),
     { n: expectedCount, sel: FIRST_ROW },
     { polling: 'raf', timeout: 30_000 },
   );

@@ -121,7 +121,7 @@ describe('runs table', () => {
     await page.waitForURL(/sort=-metrics%3Armse|sort=-metrics:rmse/);
     await page.getByRole('button', { name: /^rmse/ }).click();
     await page.waitForURL(/sort=metrics%3Armse|sort=metrics:rmse/);
-    await expect.poll(() => page.locator('.runs-row:not(.header) .cell.name a').first().textContent()).toBe('best-model');
+    await expect.poll(() => page.locator('.runs-pin .cell.name a').first().textContent()).toBe('best-model');
     await screenshot(page, 'runs-filtered');
   });
 
@@ -131,6 +131,31 @@ describe('runs table', () => {
     await page.getByRole('link', { name: 'best-model' }).waitFor();
     expect(page.url()).toBe(url);
     expect(await page.getByRole('combobox', { name: 'Filter runs (MLflow search syntax)' }).inputValue()).toBe("params.model = 'tree'");
+  });
+
+  it('keeps a run’s pinned checkbox and name on its row: aligned, owned, hovered together, in view when scrolled sideways', async () => {
+    await page.setViewportSize({ width: 900, height: 720 });
+    try {
+      await page.goto(`${server.base}/#/experiments/${expId}`);
+      const name = page.getByRole('link', { name: 'baseline' });
+      await name.waitFor();
+      const pin = page.locator('.runs-pin', { has: name });
+      const cellIds = await pin.locator('[role="cell"]').evaluateAll((cells) => cells.map((c) => c.id));
+      expect(cellIds).toHaveLength(2);
+      const row = page.locator(`.runs-row[aria-owns="${cellIds.join(' ')}"]`);
+      // baseline's own values sit on the same line as its name
+      await row.getByRole('cell', { name: '0.8', exact: true }).waitFor();
+      const [pinBox, rowBox] = [await pin.boundingBox(), await row.boundingBox()];
+      expect(pinBox && rowBox && pinBox.y - rowBox.y).toBe(0);
+      await name.hover();
+      expect([await pin.getAttribute('data-hover'), await row.getAttribute('data-hover')]).toEqual(['', '']);
+      await page.locator('.runs-scroller').evaluate((el) => (el.scrollLeft = 600));
+      await expect.poll(() => row.evaluate((el) => el.getBoundingClientRect().x)).toBeLessThan((rowBox?.x ?? 0) - 500);
+      expect((await pin.boundingBox())?.x).toBe(pinBox?.x);
+      expect(await page.locator('.runs-pinned').evaluate((el: any) => (globalThis as any).getComputedStyle(el).position)).toBe('sticky');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 
   it('shows nested runs under their parent', async () => {

@@ -5,6 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import type { MouseEvent } from 'react';
 import { Link } from 'react-router';
 import { formatDuration, formatNumber, formatTime } from '../lib/format';
 import { cellValue, visibleRows as walkRows } from '../lib/runRows';
@@ -52,6 +53,7 @@ export function RunsTable(props: Props) {
   const { rows, columns, sort, onSort, expanded, onExpanded, selected, onSelected } = props;
   const fixed = props.showExperiment ? FIXED_WITH_EXPERIMENT : FIXED;
   const fixedWidth = fixed.reduce((s, c) => s + c.width, 0);
+  const pinnedWidth = pinned(fixed).reduce((s, c) => s + c.width, 0);
 
   const expandedIds = useMemo(() => new Set(expanded), [expanded]);
   const visibleRows = useMemo(() => walkRows(rows, expandedIds), [rows, expandedIds]);
@@ -74,6 +76,7 @@ export function RunsTable(props: Props) {
     observeElementOffset: observeSharedOffset,
   });
   const vRows = rowVirtualizer.getVirtualItems();
+  const bodyHeight = rowVirtualizer.getTotalSize();
   const vCols = colVirtualizer.getVirtualItems();
   const totalWidth = colVirtualizer.getTotalSize();
   const lastIndex = vRows[vRows.length - 1]?.index ?? 0;
@@ -96,6 +99,17 @@ export function RunsTable(props: Props) {
     set(ids.includes(id) ? ids.filter((e) => e !== id) : [...ids, id]);
   }, []);
 
+  // a run's pinned cells and its row are two elements: both show the pointer's row
+  const hovered = useRef<string | undefined>(undefined);
+  const hoverRow = useCallback((e: MouseEvent<HTMLDivElement>) => {
+    const id = e.type === 'mouseleave' ? undefined : (e.target as Element).closest<HTMLElement>('[data-row]')?.dataset.row;
+    if (id === hovered.current) return;
+    hovered.current = id;
+    const inner = e.currentTarget;
+    for (const el of inner.querySelectorAll('[data-hover]')) el.removeAttribute('data-hover');
+    if (id !== undefined) for (const el of inner.querySelectorAll(`[data-row="${CSS.escape(id)}"]`)) el.setAttribute('data-hover', '');
+  }, []);
+
   const leadingSpace = (vCols[0]?.start ?? fixedWidth) - fixedWidth;
   const trailingSpace = totalWidth - (vCols[vCols.length - 1]?.end ?? fixedWidth);
   const firstCol = vCols[0]?.index ?? 0;
@@ -110,32 +124,49 @@ export function RunsTable(props: Props) {
   const selectAll = useCallback((checked: boolean) => latest.current.onSelected(new Set(checked ? latest.current.visibleRows.map((r) => r.id) : [])), []);
 
   return (
-    <div ref={scroller} className="runs-scroller" role="table" aria-label="Runs" aria-rowcount={visibleRows.length + 1}>
-      <div className="runs-inner" style={{ height: rowVirtualizer.getTotalSize() + ROW_HEIGHT, width: totalWidth }}>
-        <RunsHeader
-          {...columnWindow}
-          sort={sort}
-          onSort={sortBy}
-          allSelected={allSelected}
-          onSelectAll={selectAll}
-        />
-        {vRows.map((vr) => {
-          const row = visibleRows[vr.index];
-          if (!row) return null;
-          return (
-            <RunRowView
-              key={row.id}
-              row={row}
-              index={vr.index}
-              top={vr.start + ROW_HEIGHT}
-              {...columnWindow}
-              isSelected={selected.has(row.id)}
-              isExpanded={expandedIds.has(row.id)}
-              onToggle={toggle}
-              onToggleExpanded={toggleExpanded}
-            />
-          );
-        })}
+    <div ref={scroller} className="runs-scroller">
+      <div className="runs-inner" style={{ height: bodyHeight + ROW_HEIGHT, width: totalWidth }} onMouseOver={hoverRow} onMouseLeave={hoverRow}>
+        <div className="runs-pinned" style={{ width: pinnedWidth, height: bodyHeight, marginTop: ROW_HEIGHT, marginBottom: -(bodyHeight + ROW_HEIGHT) }}>
+          {vRows.map((vr) => {
+            const row = visibleRows[vr.index];
+            if (!row) return null;
+            return (
+              <PinnedCells
+                key={row.id}
+                row={row}
+                top={vr.start}
+                fixed={fixed}
+                isSelected={selected.has(row.id)}
+                isExpanded={expandedIds.has(row.id)}
+                onToggle={toggle}
+                onToggleExpanded={toggleExpanded}
+              />
+            );
+          })}
+        </div>
+        <div className="runs-table" role="table" aria-label="Runs" aria-rowcount={visibleRows.length + 1} aria-colcount={fixed.length + columns.length} style={{ height: bodyHeight + ROW_HEIGHT }}>
+          <RunsHeader
+            {...columnWindow}
+            sort={sort}
+            onSort={sortBy}
+            allSelected={allSelected}
+            onSelectAll={selectAll}
+          />
+          {vRows.map((vr) => {
+            const row = visibleRows[vr.index];
+            if (!row) return null;
+            return (
+              <RunRowView
+                key={row.id}
+                row={row}
+                index={vr.index}
+                top={vr.start + ROW_HEIGHT}
+                {...columnWindow}
+                isSelected={selected.has(row.id)}
+              />
+            );
+          })}
+        </div>
       </div>
       {props.loadingMore && <div className="loading-more" role="status">Loading more runs…</div>}
     </div>
@@ -168,10 +199,18 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
     if (!spec || spec.kind !== sort.kind || spec.key !== sort.key) return 'none';
     return sort.asc ? 'ascending' : 'descending';
   };
-  const cell = (id: string, label: string, width: number, spec: SortSpec | undefined, sticky?: number) => {
+  const cell = (id: string, colIndex: number, label: string, width: number, spec: SortSpec | undefined, sticky?: number) => {
     const state = sortState(spec);
     return (
-      <div key={id} role="columnheader" aria-sort={state} className={`cell head${sticky !== undefined ? ' sticky' : ''}`} style={{ width, left: sticky }} title={label}>
+      <div
+        key={id}
+        role="columnheader"
+        aria-colindex={colIndex}
+        aria-sort={state}
+        className={`cell head${sticky !== undefined ? ' sticky' : ''}`}
+        style={{ width, left: sticky }}
+        title={label}
+      >
         {spec ? (
           <button type="button" className="sort" onClick={() => p.onSort({ ...spec, asc: state === 'descending' })}>
             {label}
@@ -187,17 +226,17 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
     <div role="row" className="runs-row header" style={{ width: p.width }}>
       {fixed.map((c, i) =>
         c.id === 'select' ? (
-          <div key={c.id} role="columnheader" className="cell sticky check" style={{ width: c.width, left: 0 }}>
+          <div key={c.id} role="columnheader" aria-colindex={1} className="cell sticky check" style={{ width: c.width, left: 0 }}>
             <input type="checkbox" aria-label="Select all shown runs" checked={p.allSelected} onChange={(e) => p.onSelectAll(e.target.checked)} />
           </div>
         ) : (
-          cell(c.id, headerLabel(c.id), c.width, c.sortKey && { ...c.sortKey, asc: false }, i === 1 ? fixed[0]?.width : undefined)
+          cell(c.id, i + 1, headerLabel(c.id), c.width, c.sortKey && { ...c.sortKey, asc: false }, i === 1 ? fixed[0]?.width : undefined)
         ),
       )}
       <div className="spacer" style={{ width: p.leadingSpace }} />
-      {columns.slice(p.firstCol, p.endCol).map((c) => (
+      {columns.slice(p.firstCol, p.endCol).map((c, i) => (
         <div key={columnId(c)} className="head-wrap" style={{ width: DATA_WIDTH }}>
-          {cell(columnId(c), c.key, DATA_WIDTH, { ...c, asc: false })}
+          {cell(columnId(c), fixed.length + p.firstCol + i + 1, c.key, DATA_WIDTH, { ...c, asc: false })}
           <span className={`kind ${c.kind}`}>{c.kind}</span>
         </div>
       ))}
@@ -206,10 +245,22 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
   );
 });
 
-interface RowProps extends ColumnWindow {
+/** The columns that stay in view while the table scrolls sideways: the checkbox and the run name. */
+function pinned(fixed: FixedColumn[]): FixedColumn[] {
+  return fixed.slice(0, 2);
+}
+
+/** What the pinned cells and the row of one run both show. */
+function rowClass(base: string, r: RunRow, isSelected: boolean): string {
+  return `${base}${isSelected ? ' selected' : ''}${r.run.info.lifecycle_stage === 'deleted' ? ' deleted' : ''}`;
+}
+
+const pinId = (row: VisibleRow, column: string) => `run-pin-${row.id}-${column}`;
+
+interface PinnedProps {
   row: VisibleRow;
-  index: number;
   top: number;
+  fixed: FixedColumn[];
   isSelected: boolean;
   isExpanded: boolean;
   onToggle: (id: string) => void;
@@ -217,25 +268,21 @@ interface RowProps extends ColumnWindow {
 }
 
 /**
- * One row. Memoised: while scrolling, only the rows that come into view render; the others
- * keep their DOM and move with the scroll container.
+ * A run's checkbox and name. They live in one pane that sticks to the left edge (one
+ * composited layer for all rows, where a sticky cell in every row made a layer each); the
+ * run's row owns them through aria-owns.
  */
-const RunRowView = memo(function RunRowView(p: RowProps) {
+const PinnedCells = memo(function PinnedCells(p: PinnedProps) {
   const { row, fixed } = p;
   const r = row.row;
   const info = r.run.info;
   const url = `/experiments/${info.experiment_id}/runs/${info.run_id}`;
   return (
-    <div
-      role="row"
-      aria-rowindex={p.index + 2}
-      className={`runs-row${p.isSelected ? ' selected' : ''}${info.lifecycle_stage === 'deleted' ? ' deleted' : ''}`}
-      style={{ transform: `translateY(${p.top}px)`, width: p.width }}
-    >
-      <div role="cell" className="cell sticky check" style={{ width: fixed[0]?.width, left: 0 }}>
+    <div className={rowClass('runs-pin', r, p.isSelected)} data-row={row.id} style={{ transform: `translateY(${p.top}px)` }}>
+      <div id={pinId(row, 'select')} role="cell" aria-colindex={1} className="cell check" style={{ width: fixed[0]?.width }}>
         <input type="checkbox" aria-label={`Select run ${info.run_name ?? info.run_id}`} checked={p.isSelected} onChange={() => p.onToggle(row.id)} />
       </div>
-      <div role="cell" className="cell sticky name" style={{ width: fixed[1]?.width, left: fixed[0]?.width, paddingLeft: 8 + row.depth * 18 }}>
+      <div id={pinId(row, 'name')} role="cell" aria-colindex={2} className="cell name" style={{ width: fixed[1]?.width, paddingLeft: 8 + row.depth * 18 }}>
         {r.subRows.length > 0 ? (
           <button
             type="button"
@@ -253,16 +300,53 @@ const RunRowView = memo(function RunRowView(p: RowProps) {
           {info.run_name || info.run_id}
         </Link>
       </div>
-      {fixed.slice(2).map((c) => (
-        <div key={c.id} role="cell" className="cell" style={{ width: c.width }}>
+    </div>
+  );
+});
+
+interface RowProps extends ColumnWindow {
+  row: VisibleRow;
+  index: number;
+  top: number;
+  isSelected: boolean;
+}
+
+/**
+ * One row, after its pinned cells. Memoised: while scrolling, only the rows that come into
+ * view render; the others keep their DOM and move with the scroll container.
+ */
+const RunRowView = memo(function RunRowView(p: RowProps) {
+  const { row, fixed } = p;
+  const r = row.row;
+  const rest = fixed.slice(2);
+  const pinnedWidth = pinned(fixed).reduce((s, c) => s + c.width, 0);
+  return (
+    <div
+      role="row"
+      aria-rowindex={p.index + 2}
+      aria-owns={`${pinId(row, 'select')} ${pinId(row, 'name')}`}
+      className={rowClass('runs-row', r, p.isSelected)}
+      data-row={row.id}
+      style={{ transform: `translateY(${p.top}px)`, width: p.width }}
+    >
+      <div className="spacer" style={{ width: pinnedWidth }} />
+      {rest.map((c, i) => (
+        <div key={c.id} role="cell" aria-colindex={i + 3} className="cell" style={{ width: c.width }}>
           {fixedCell(c.id, r)}
         </div>
       ))}
       <div className="spacer" style={{ width: p.leadingSpace }} />
-      {p.columns.slice(p.firstCol, p.endCol).map((c) => {
+      {p.columns.slice(p.firstCol, p.endCol).map((c, i) => {
         const v = cellValue(r, c);
         return (
-          <div key={columnId(c)} role="cell" className={`cell${c.kind === 'metrics' ? ' num' : ''}`} style={{ width: DATA_WIDTH }} title={v === undefined ? '' : String(v)}>
+          <div
+            key={columnId(c)}
+            role="cell"
+            aria-colindex={fixed.length + p.firstCol + i + 1}
+            className={`cell${c.kind === 'metrics' ? ' num' : ''}`}
+            style={{ width: DATA_WIDTH }}
+            title={v === undefined ? '' : String(v)}
+          >
             {c.kind === 'metrics' ? formatNumber(v as number | undefined) : v}
           </div>
         );
