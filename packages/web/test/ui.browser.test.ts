@@ -133,7 +133,7 @@ describe('runs table', () => {
     expect(await page.getByRole('combobox', { name: 'Filter runs (MLflow search syntax)' }).inputValue()).toBe("params.model = 'tree'");
   });
 
-  it('keeps a run’s pinned checkbox and name on its row: aligned, owned, hovered together, in view when scrolled sideways', async () => {
+  it('keeps a run’s pinned checkbox and name on its row: aligned, owned, after the header for the keyboard, hovered together, in view when scrolled sideways', async () => {
     await page.setViewportSize({ width: 900, height: 720 });
     try {
       await page.goto(`${server.base}/#/experiments/${expId}`);
@@ -147,6 +147,11 @@ describe('runs table', () => {
       await row.getByRole('cell', { name: '0.8', exact: true }).waitFor();
       const [pinBox, rowBox] = [await pin.boundingBox(), await row.boundingBox()];
       expect(pinBox && rowBox && pinBox.y - rowBox.y).toBe(0);
+      // the keyboard goes through the header first, then the first row's checkbox
+      await page.getByLabel('Select all shown runs').focus();
+      const headerButtons = await page.locator('.runs-row.header button').count();
+      for (let i = 0; i <= headerButtons; i++) await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => (globalThis as any).document.activeElement?.getAttribute('aria-label'))).toBe('Select run baseline');
       await name.hover();
       expect([await pin.getAttribute('data-hover'), await row.getAttribute('data-hover')]).toEqual(['', '']);
       await page.locator('.runs-scroller').evaluate((el) => (el.scrollLeft = 600));

@@ -77,6 +77,10 @@ export function RunsTable(props: Props) {
   });
   const vRows = rowVirtualizer.getVirtualItems();
   const bodyHeight = rowVirtualizer.getTotalSize();
+  const shown = vRows.flatMap((vr) => {
+    const row = visibleRows[vr.index];
+    return row ? [{ vr, row }] : [];
+  });
   const vCols = colVirtualizer.getVirtualItems();
   const totalWidth = colVirtualizer.getTotalSize();
   const lastIndex = vRows[vRows.length - 1]?.index ?? 0;
@@ -126,24 +130,6 @@ export function RunsTable(props: Props) {
   return (
     <div ref={scroller} className="runs-scroller">
       <div className="runs-inner" style={{ height: bodyHeight + ROW_HEIGHT, width: totalWidth }} onMouseOver={hoverRow} onMouseLeave={hoverRow}>
-        <div className="runs-pinned" style={{ width: pinnedWidth, height: bodyHeight, marginTop: ROW_HEIGHT, marginBottom: -(bodyHeight + ROW_HEIGHT) }}>
-          {vRows.map((vr) => {
-            const row = visibleRows[vr.index];
-            if (!row) return null;
-            return (
-              <PinnedCells
-                key={row.id}
-                row={row}
-                top={vr.start}
-                fixed={fixed}
-                isSelected={selected.has(row.id)}
-                isExpanded={expandedIds.has(row.id)}
-                onToggle={toggle}
-                onToggleExpanded={toggleExpanded}
-              />
-            );
-          })}
-        </div>
         <div className="runs-table" role="table" aria-label="Runs" aria-rowcount={visibleRows.length + 1} aria-colcount={fixed.length + columns.length} style={{ height: bodyHeight + ROW_HEIGHT }}>
           <RunsHeader
             {...columnWindow}
@@ -152,20 +138,24 @@ export function RunsTable(props: Props) {
             allSelected={allSelected}
             onSelectAll={selectAll}
           />
-          {vRows.map((vr) => {
-            const row = visibleRows[vr.index];
-            if (!row) return null;
-            return (
-              <RunRowView
-                key={row.id}
-                row={row}
-                index={vr.index}
-                top={vr.start + ROW_HEIGHT}
-                {...columnWindow}
-                isSelected={selected.has(row.id)}
-              />
-            );
-          })}
+          {shown.map(({ vr, row }) => (
+            <RunRowView key={row.id} row={row} index={vr.index} top={vr.start + ROW_HEIGHT} {...columnWindow} isSelected={selected.has(row.id)} />
+          ))}
+        </div>
+        {/* after the table, so the keyboard reaches the header before the rows */}
+        <div className="runs-pinned" style={{ width: pinnedWidth, height: bodyHeight, marginTop: -bodyHeight }}>
+          {shown.map(({ vr, row }) => (
+            <PinnedCells
+              key={row.id}
+              row={row}
+              top={vr.start}
+              fixed={fixed}
+              isSelected={selected.has(row.id)}
+              isExpanded={expandedIds.has(row.id)}
+              onToggle={toggle}
+              onToggleExpanded={toggleExpanded}
+            />
+          ))}
         </div>
       </div>
       {props.loadingMore && <div className="loading-more" role="status">Loading more runs…</div>}
