@@ -53,7 +53,7 @@ export function RunsTable(props: Props) {
   const { rows, columns, sort, onSort, expanded, onExpanded, selected, onSelected } = props;
   const fixed = props.showExperiment ? FIXED_WITH_EXPERIMENT : FIXED;
   const fixedWidth = fixed.reduce((s, c) => s + c.width, 0);
-  const pinnedWidth = pinned(fixed).reduce((s, c) => s + c.width, 0);
+  const pinnedWidth = fixed.slice(0, PINNED).reduce((s, c) => s + c.width, 0);
 
   const expandedIds = useMemo(() => new Set(expanded), [expanded]);
   const visibleRows = useMemo(() => walkRows(rows, expandedIds), [rows, expandedIds]);
@@ -119,7 +119,7 @@ export function RunsTable(props: Props) {
   const firstCol = vCols[0]?.index ?? 0;
   const endCol = (vCols[vCols.length - 1]?.index ?? -1) + 1;
   // spread into the header and each row: plain values, so their memo compares them one by one
-  const columnWindow: ColumnWindow = { fixed, columns, firstCol, endCol, leadingSpace, trailingSpace, width: totalWidth };
+  const columnWindow: ColumnWindow = { fixed, pinnedWidth, columns, firstCol, endCol, leadingSpace, trailingSpace, width: totalWidth };
   const allSelected = rows.length > 0 && visibleRows.every((r) => selected.has(r.id));
   // stable callbacks, so the memoised header renders again only when what it shows changes
   const latest = useRef({ onSort, onSelected, visibleRows });
@@ -166,6 +166,8 @@ export function RunsTable(props: Props) {
 /** Which columns the header and the rows draw, and the room around them. */
 interface ColumnWindow {
   fixed: FixedColumn[];
+  /** The width of the first PINNED fixed columns. */
+  pinnedWidth: number;
   columns: DataColumn[];
   /** The data columns on screen: [firstCol, endCol). */
   firstCol: number;
@@ -235,10 +237,8 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
   );
 });
 
-/** The columns that stay in view while the table scrolls sideways: the checkbox and the run name. */
-function pinned(fixed: FixedColumn[]): FixedColumn[] {
-  return fixed.slice(0, 2);
-}
+/** How many of the fixed columns stay in view while the table scrolls sideways: the checkbox and the run name. */
+const PINNED = 2;
 
 /** What the pinned cells and the row of one run both show. */
 function rowClass(base: string, r: RunRow, isSelected: boolean): string {
@@ -308,8 +308,6 @@ interface RowProps extends ColumnWindow {
 const RunRowView = memo(function RunRowView(p: RowProps) {
   const { row, fixed } = p;
   const r = row.row;
-  const rest = fixed.slice(2);
-  const pinnedWidth = pinned(fixed).reduce((s, c) => s + c.width, 0);
   return (
     <div
       role="row"
@@ -319,9 +317,9 @@ const RunRowView = memo(function RunRowView(p: RowProps) {
       data-row={row.id}
       style={{ transform: `translateY(${p.top}px)`, width: p.width }}
     >
-      <div className="spacer" style={{ width: pinnedWidth }} />
-      {rest.map((c, i) => (
-        <div key={c.id} role="cell" aria-colindex={i + 3} className="cell" style={{ width: c.width }}>
+      <div className="spacer" style={{ width: p.pinnedWidth }} />
+      {fixed.slice(PINNED).map((c, i) => (
+        <div key={c.id} role="cell" aria-colindex={PINNED + i + 1} className="cell" style={{ width: c.width }}>
           {fixedCell(c.id, r)}
         </div>
       ))}
