@@ -177,6 +177,11 @@ interface ColumnWindow {
   width: number;
 }
 
+/** aria-colindex of the i-th data column on screen (1-based, after every fixed column). */
+function dataColIndex(w: ColumnWindow, i: number): number {
+  return w.fixed.length + w.firstCol + i + 1;
+}
+
 interface HeaderProps extends ColumnWindow {
   sort: SortSpec;
   onSort: (sort: SortSpec) => void;
@@ -222,13 +227,13 @@ const RunsHeader = memo(function RunsHeader(p: HeaderProps) {
             <input type="checkbox" aria-label="Select all shown runs" checked={p.allSelected} onChange={(e) => p.onSelectAll(e.target.checked)} />
           </div>
         ) : (
-          cell(c.id, i + 1, headerLabel(c.id), c.width, c.sortKey && { ...c.sortKey, asc: false }, i === 1 ? fixed[0]?.width : undefined)
+          cell(c.id, i + 1, headerLabel(c.id), c.width, c.sortKey && { ...c.sortKey, asc: false }, i < PINNED ? fixed.slice(0, i).reduce((s, f) => s + f.width, 0) : undefined)
         ),
       )}
       <div className="spacer" style={{ width: p.leadingSpace }} />
       {columns.slice(p.firstCol, p.endCol).map((c, i) => (
         <div key={columnId(c)} className="head-wrap" style={{ width: DATA_WIDTH }}>
-          {cell(columnId(c), fixed.length + p.firstCol + i + 1, c.key, DATA_WIDTH, { ...c, asc: false })}
+          {cell(columnId(c), dataColIndex(p, i), c.key, DATA_WIDTH, { ...c, asc: false })}
           <span className={`kind ${c.kind}`}>{c.kind}</span>
         </div>
       ))}
@@ -330,7 +335,7 @@ const RunRowView = memo(function RunRowView(p: RowProps) {
           <div
             key={columnId(c)}
             role="cell"
-            aria-colindex={fixed.length + p.firstCol + i + 1}
+            aria-colindex={dataColIndex(p, i)}
             className={`cell${c.kind === 'metrics' ? ' num' : ''}`}
             style={{ width: DATA_WIDTH }}
             title={v === undefined ? '' : String(v)}
