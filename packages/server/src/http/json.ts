@@ -281,14 +281,48 @@ export function wireDouble(v: number): number | 'NaN' | 'Infinity' | '-Infinity'
   return v > 0 ? 'Infinity' : '-Infinity';
 }
 
+/**
+ * The Content-Type of a JSON reply sent whole: what Fastify writes for a string body, given
+ * explicitly so that a body of bytes (JsonList) gets the same header.
+ */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /** A reply body that is already wire JSON (written by the database); sent as it is. */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly text: string | Buffer) {}
+}
+
+/**
+ * The JSON texts of `count` list items joined by commas, as UTF-8 bytes: SQLite writes a page
+ * this way (`CAST(group_concat(…) AS BLOB)`), so the text goes from the database to the socket
+ * without becoming a JS string. Decoding ~1 MB of UTF-8 into a string, holding it on the heap
+ * until a full collection and encoding it again for the socket cost more than the query on a
+ * 10,000-point history (docs/benchmarks.md, "Replies as bytes").
+ */
+export interface JsonList {
+  readonly text: Uint8Array;
+  readonly count: number;
+}
+
+/** A Buffer over the same bytes (no copy). */
+export function bytesOf(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The items of a JsonList as values (for replies that wrap them differently, e.g. /v1). */
+export function parseJsonList(list: JsonList): unknown[] {
+  return list.count === 0 ? [] : (JSON.parse(`[${bytesOf(list.text).toString('utf8')}]`) as unknown[]);
 }
 
 /** `{"<name>":[items...], ...rest}` from items that are JSON text, with MLflow's omissions. */
-export function rawJsonList(name: string, items: readonly string[], rest: Record<string, string | undefined> = {}): RawJson {
-  const members = items.length > 0 ? [`${JSON.stringify(name)}:[${items.join(',')}]`] : [];
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined) members.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+export function rawJsonList(name: string, items: readonly string[] | JsonList, rest: Record<string, string | undefined> = {}): RawJson {
+  const restMembers: string[] = [];
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) restMembers.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  if ('count' in items) {
+    if (items.count === 0) return new RawJson(`{${restMembers.join(',')}}`);
+    const tail = restMembers.map((m) => `,${m}`).join('');
+    return new RawJson(Buffer.concat([Buffer.from(`{${JSON.stringify(name)}:[`), items.text, Buffer.from(`]${tail}}`)]));
+  }
+  const members = items.length > 0 ? [`${JSON.stringify(name)}:[${items.join(',')}]`, ...restMembers] : restMembers;
   return new RawJson(`{${members.join(',')}}`);
 }

@@ -8,7 +8,7 @@ import type { DecodedMessage, Endpoint, HttpMethod, MessageType } from '@darwin-
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeRequest } from './decode.js';
 import type { RawRequest } from './decode.js';
-import { encodeJson, JsonSyntaxError, parseJson, RawJson } from './json.js';
+import { encodeJson, JSON_CONTENT_TYPE, JsonSyntaxError, parseJson, RawJson } from './json.js';
 import { parseQueryString } from './queryString.js';
 import { sendStreamedJson, StreamedJson } from './streamedJson.js';
 import type { SchemaGeneration } from '../db/schema/revisions.js';
@@ -76,7 +76,7 @@ export function mountEndpoints(
             if (reply.sent) return reply;
             if (result instanceof StreamedJson) return sendStreamedJson(reply, result);
             const body = result instanceof RawJson ? result.text : encodeJson(result ?? {});
-            return reply.type('application/json').send(body);
+            return reply.type(JSON_CONTENT_TYPE).send(body);
           },
         });
       }

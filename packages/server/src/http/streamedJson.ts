@@ -16,6 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
+import { bytesOf, JSON_CONTENT_TYPE, type JsonList } from './json.js';
 
 /** Replies up to this size are sent whole (Content-Length), as buffered replies always were. */
 export const WHOLE_REPLY_BYTES = 1024 * 1024;
@@ -28,22 +29,28 @@ export const WHOLE_REPLY_BYTES = 1024 * 1024;
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
 
 export class StreamedJson {
-  constructor(readonly parts: AsyncIterable<string>) {}
+  constructor(readonly parts: AsyncIterable<string | Buffer>) {}
 }
 
 /** Sends the body whole when it fits in WHOLE_REPLY_BYTES, else streams it. */
 export async function sendStreamedJson(reply: FastifyReply, body: StreamedJson): Promise<FastifyReply> {
   const parts = body.parts[Symbol.asyncIterator]();
-  const head: string[] = [];
+  const head: (string | Buffer)[] = [];
   let size = 0;
   while (size < WHOLE_REPLY_BYTES) {
     // an error here propagates to the error handler: nothing has been sent yet
     const next = await parts.next();
-    if (next.done) return reply.type('application/json').send(head.join(''));
+    if (next.done) return reply.type(JSON_CONTENT_TYPE).send(joinParts(head));
     head.push(next.value);
     size += next.value.length;
   }
-  return reply.type('application/json').send(new PartsStream(head.join(''), parts));
+  return reply.type('application/json').send(new PartsStream(joinParts(head), parts));
+}
+
+/** The parts as one body: a string while they all are, else the bytes. */
+function joinParts(parts: readonly (string | Buffer)[]): string | Buffer {
+  if (parts.every((p) => typeof p === 'string')) return parts.join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
 }
 
 /**
@@ -55,8 +62,8 @@ class PartsStream extends Readable {
   private reading = false;
 
   constructor(
-    private head: string | undefined,
-    private readonly parts: AsyncIterator<string>,
+    private head: string | Buffer | undefined,
+    private readonly parts: AsyncIterator<string | Buffer>,
   ) {
     super({ highWaterMark: STREAM_HIGH_WATER_BYTES });
   }
@@ -102,7 +109,7 @@ class PartsStream extends Readable {
 }
 
 /** Each chunk as the JSON texts of its items, for jsonListParts. */
-export async function* mapChunks<C>(chunks: AsyncIterable<C>, text: (chunk: C) => readonly string[]): AsyncGenerator<readonly string[]> {
+export async function* mapChunks<C>(chunks: AsyncIterable<C>, text: (chunk: C) => readonly string[] | JsonList): AsyncGenerator<readonly string[] | JsonList> {
   for await (const chunk of chunks) yield text(chunk);
 }
 
@@ -113,13 +120,21 @@ export async function* mapChunks<C>(chunks: AsyncIterable<C>, text: (chunk: C) =
  */
 export async function* jsonListParts(
   name: string,
-  chunks: AsyncIterable<readonly string[]>,
+  chunks: AsyncIterable<readonly string[] | JsonList>,
   rest: (count: number) => Record<string, string | undefined> = () => ({}),
-): AsyncGenerator<string> {
+): AsyncGenerator<string | Buffer> {
   let count = 0;
   for await (const items of chunks) {
+    const opening = count === 0 ? `{${JSON.stringify(name)}:[` : ',';
+    if ('count' in items) {
+      if (items.count === 0) continue;
+      yield opening;
+      yield bytesOf(items.text);
+      count += items.count;
+      continue;
+    }
     if (items.length === 0) continue;
-    yield (count === 0 ? `{${JSON.stringify(name)}:[` : ',') + items.join(',');
+    yield opening + items.join(',');
     count += items.length;
   }
   const members = Object.entries(rest(count)).flatMap(([k, v]) => (v === undefined ? [] : [`${JSON.stringify(k)}:${JSON.stringify(v)}`]));

@@ -13,6 +13,7 @@ import { requestAuth, experimentVisibility, modelVisibility } from '../auth/requ
 import type { Principal } from '../auth/credentials.js';
 import type { AuthService } from '../auth/service.js';
 import type { AppContext } from '../context.js';
+import { parseJsonList } from '../http/json.js';
 import { presentRun, presentRunRows } from '../tracking/presenters.js';
 import type { Experiment, Run } from '../tracking/entities.js';
 import type { ModelVersion } from '../registry/entities.js';
@@ -193,7 +194,7 @@ export function v1Routes(ctx: AppContext): V1Route[] {
           max_results: pageSize(q.page_size, 100, 1000),
           page_token: q.page_token,
         });
-        const runs = page.json ? page.json.map((text) => JSON.parse(text) as unknown) : page.rows.map(presentRunRows);
+        const runs = page.json ? parseJsonList(page.json) : page.rows.map(presentRunRows);
         return success(reply, runs, { next_page_token: nextPageToken ?? null });
       },
     },

@@ -85,6 +85,16 @@ describe.each(testDialects())('tracking runs over HTTP on $dialect', (dialect) =
     const res = await server.app.inject({ method: 'GET', url: `${API}/metrics/get-history?run_id=${run.info.run_id}&metric_key=big` });
     expect(res.body).toContain('"timestamp":9007199254740993');
     expect(res.body).toContain('"step":9223372036854775807');
+    // on SQLite the history arrives as bytes, with the header of every other JSON reply, and a
+    // non-ASCII key comes back as the same characters
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
+    await call(server.app, 'POST', `${API}/runs/log-metric`, { run_id: run.info.run_id, key: 'lösung 数', value: 2, timestamp: 1 });
+    const unicode = await server.app.inject({ method: 'GET', url: `${API}/metrics/get-history?run_id=${run.info.run_id}&metric_key=${encodeURIComponent('lösung 数')}` });
+    expect(unicode.json()).toEqual({ metrics: [{ key: 'lösung 数', value: 2.0, timestamp: 1, step: 0 }] });
+    const page = await server.app.inject({ method: 'POST', url: `${API}/runs/search`, payload: { experiment_ids: [run.info.experiment_id] } });
+    expect(page.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(page.json().runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toContain(run.info.run_id);
   });
 
   it('params are write-once: same value is a no-op, a different value is rejected', async () => {

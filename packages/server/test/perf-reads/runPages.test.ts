@@ -4,6 +4,7 @@
  * and the semaphore that bounds how many large searches are materialised at once.
  */
 import { describe, expect, it } from 'vitest';
+import { parseJsonList } from '../../src/http/json.js';
 import { presentRunRows } from '../../src/tracking/presenters.js';
 import { SearchStore } from '../../src/tracking/store/search.js';
 import { Semaphore } from '../../src/util/semaphore.js';
@@ -57,7 +58,7 @@ for (const testDialect of testDialects()) {
       const store = new SearchStore(get().database);
       const page = await store.searchRuns({ experimentIds: ['1'], viewType: 'ACTIVE_ONLY', clauses: [], orderBy: [], offset: 0, limit: RUNS });
       // SQLite writes the wire JSON itself; the other databases go through the presenter
-      const runs: any[] = page.json ? page.json.map((j) => JSON.parse(j)) : page.rows.map(presentRunRows);
+      const runs: any[] = page.json ? parseJsonList(page.json) : page.rows.map(presentRunRows);
       expect(runs).toHaveLength(RUNS);
       runs.forEach((run, n) => {
         const i = RUNS - 1 - n; // start_time DESC

@@ -1,8 +1,9 @@
 /**
  * SQLite reader threads (src/db/dialects/sqliteReaders.ts, DARWIN_SQLITE_READERS): the JSON
- * reads give the same rows as the main connection, see every write acknowledged before them, and
- * report SQL errors as the main connection does. The fold threads (on by default, started at
- * the first fold) run `darwin_step_buckets` with the answers of the main connection.
+ * reads give the same rows as the main connection (BLOBs byte for byte), see every write
+ * acknowledged before them, and report SQL errors as the main connection does. The fold threads
+ * (the readers, or without readers threads of their own started at the first fold) run
+ * `darwin_step_buckets` with the answers of the main connection.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -80,6 +81,27 @@ describe('SQLite reader threads', () => {
     }
     expect(workerThreads()).toBeGreaterThan(threads);
     await expect(driver.foldArrays!(query('SELECT darwin_step_buckets(0, 1, 2, 0, step, ts, v) FROM p'))).rejects.toThrow(/outside the buckets/);
+  });
+
+  it('hand a BLOB over as the same bytes, and fold on the readers when there are any', async () => {
+    const driver = await open(2);
+    await driver.writeTransaction(async (tx) => {
+      for (let i = 0; i < 2000; i++) await sql`INSERT INTO t (id, name) VALUES (${i}, ${`ñame-${i}-${'x'.repeat(100)}`})`.execute(tx);
+    });
+    const text = "SELECT CAST(group_concat(name, ',') AS BLOB), count(*) FROM t";
+    const [[main]] = (await driver.kysely.executeQuery(query(text))).rows as [[Uint8Array, number]];
+    expect(main.byteLength).toBeGreaterThan(200_000);
+    for (const [[bytes, count]] of (await Promise.all(Array.from({ length: 4 }, () => driver.offloadArrays!(query(text))))) as [[Uint8Array, number]][]) {
+      expect(Buffer.from(bytes).equals(Buffer.from(main))).toBe(true);
+      expect(count).toBe(2000);
+    }
+    await driver.writeTransaction((tx) => sql`CREATE TABLE p (step INTEGER, ts INTEGER, v REAL)`.execute(tx));
+    await driver.writeTransaction((tx) => sql`INSERT INTO p VALUES (1, 10, 0.5), (2, 20, 1.5)`.execute(tx));
+    const threads = workerThreads();
+    const [[blob]] = (await driver.foldArrays!(query('SELECT darwin_step_buckets(NULL, NULL, 4, 8, step, ts, v) FROM p'))) as [[Uint8Array]];
+    expect(decodeStepBuckets(blob)).toMatchObject({ firstStep: 1, lastStep: 2, points: 2 });
+    // the two readers read and fold: no fold threads of their own
+    expect(workerThreads()).toBe(threads);
   });
 
   it('are off by default and set by DARWIN_SQLITE_READERS', () => {

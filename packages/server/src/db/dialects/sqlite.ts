@@ -46,9 +46,10 @@ const DEFAULT_BUSY_TIMEOUT_MS = 20_000;
 
 /**
  * Reader threads for the large JSON reads (./sqliteReaders.ts), from DARWIN_SQLITE_READERS (at
- * most 8). None by default: two readers made the JSON reads 20-60% faster on two cores but
- * raised the process's peak RSS under the bench's load from ~240 MB to 310-375 MB, past the
- * 250 MB budget (docs/benchmarks.md, "Group commit and reader threads").
+ * most 8). None by default. Since pages and histories come back as bytes moved between threads,
+ * two readers make those reads 40-90% faster on two cores, but the bench's peak RSS is then
+ * 246-250 MB (threads' malloc arenas keep ~18 MB each), against a budget of 250 MB
+ * (docs/benchmarks.md, "Replies as bytes").
  */
 export function defaultReaderCount(env: NodeJS.ProcessEnv = process.env): number {
   const set = env.DARWIN_SQLITE_READERS?.trim();
@@ -58,9 +59,10 @@ export function defaultReaderCount(env: NodeJS.ProcessEnv = process.env): number
 /**
  * Threads that run the folds of long metric histories for charts (`darwin_step_buckets`, about
  * 0.45 µs a point): a chart of ten runs asks for ten at once, and on the event loop they ran one
- * after another, with every other request waiting behind each. Started at the first fold, so a
- * server nobody charts on never has them; their memory is the points of one fold each (24 bytes
- * a point, see ../../tracking/store/metricBuckets.ts).
+ * after another, with every other request waiting behind each. The reader threads fold when there
+ * are any; else these are started at the first fold, so a server nobody charts on never has them.
+ * Their memory is the points of one fold each (24 bytes a point, see
+ * ../../tracking/store/metricBuckets.ts).
  */
 const FOLD_THREADS = Math.max(1, Math.min(2, os.availableParallelism()));
 
@@ -80,8 +82,9 @@ export function openSqlite(target: SqliteTarget, checkpointOptions: Partial<Chec
   const checkpoints = journalMode === 'wal' ? walCheckpoints(raw, target.file, { ...DEFAULT_CHECKPOINT_OPTIONS, ...checkpointOptions }) : undefined;
   const streams = sqliteStreams(target.file, busyTimeoutMs, (sqlText) => statements.prepare(sqlText));
   const onConnection = async (query: CompiledQuery) => (await kysely.executeQuery<unknown[]>(query)).rows as unknown[][];
-  const readers = sqliteReaders(target.file, readerCount, busyTimeoutMs, onConnection);
-  const folds = sqliteReaders(target.file, FOLD_THREADS, busyTimeoutMs, onConnection, `${stepBucketsSource()}\nregisterStepBuckets(db);`);
+  const withStepBuckets = `${stepBucketsSource()}\nregisterStepBuckets(db);`;
+  const readers = sqliteReaders(target.file, readerCount, busyTimeoutMs, onConnection, withStepBuckets);
+  const folds = readerCount > 0 ? readers : sqliteReaders(target.file, FOLD_THREADS, busyTimeoutMs, onConnection, withStepBuckets);
   const writeTransaction = groupCommit<Kysely<Tables>>(raw, {
     withConnection: (fn) => kysely.connection().execute(fn),
     beforeBegin: () => checkpoints?.pause(),

@@ -3,9 +3,10 @@
  * large — the wire JSON SQLite writes for a run page and a metric history (../../tracking/store/
  * wireJsonSql.ts) and the page's run ids — run on a small pool of reader threads, each with a
  * read-only connection of its own (WAL lets them read beside the writer). What comes back is a
- * few strings per row, so handing it over costs little; reads that return many small values
- * stay on the main connection, where passing them between threads would cost more than it saves
- * (docs/benchmarks.md, "Where the time goes").
+ * few values, and the JSON as a BLOB whose memory is moved to the main thread, not copied: as
+ * strings, each reply was copied into the main thread's heap and the peak RSS rose by 100 MB or
+ * more. Reads that return many small values stay on the main connection, where passing them
+ * between threads would cost more than it saves (docs/benchmarks.md, "Replies as bytes").
  *
  * A reader starts its statement after the request asked for it, so it sees every write
  * acknowledged before (a COMMIT happens before its answer is sent). An in-memory database cannot
@@ -34,7 +35,11 @@ parentPort.on('message', ({ id, sql, parameters }) => {
       if (statements.size >= 200) statements.clear();
       statements.set(sql, stmt);
     }
-    parentPort.postMessage({ id, rows: stmt.all(...parameters) });
+    const rows = stmt.all(...parameters);
+    // BLOBs (a page's JSON bytes) move to the main thread instead of being copied
+    const moved = [];
+    for (const row of rows) for (const cell of row) if (cell instanceof Uint8Array && cell.byteOffset === 0 && cell.byteLength === cell.buffer.byteLength) moved.push(cell.buffer);
+    parentPort.postMessage({ id, rows }, moved);
   } catch (err) {
     parentPort.postMessage({ id, error: { message: String(err && err.message), code: err && err.code } });
   }

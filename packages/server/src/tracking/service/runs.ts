@@ -17,6 +17,7 @@ import {
 } from '../validation.js';
 import { validateDatasetInputs } from './datasetRules.js';
 import { parseJsonPreservingFloats } from '../../http/json.js';
+import type { JsonList } from '../../http/json.js';
 import { pyJsonDumps } from '../../http/pyjson.js';
 import { pyRepr } from '../../http/pyrepr.js';
 
@@ -133,7 +134,7 @@ export class RunService {
     await this.store.logModel(runId, model as Record<string, unknown>, pyJsonDumps);
   }
 
-  streamMetricHistory(runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
+  streamMetricHistory(runId: string, key: string): AsyncGenerator<MetricHistory<string[] | JsonList>> {
     return this.store.streamMetricHistory(runId, key);
   }
 

@@ -11,6 +11,7 @@ import { bulkInsert, insertStatement } from '../../db/upsert.js';
 import type { Metric } from '../entities.js';
 import { metricHistoryWireJson, metricWireJson } from './wireJsonSql.js';
 import { largeRead } from './largeReads.js';
+import type { JsonList } from '../../http/json.js';
 
 export interface MetricPoint {
   key: string;
@@ -157,7 +158,7 @@ const WHOLE_HISTORY_POINTS = 100_000;
  * statement as getMetricHistory (no ordering, so the same order), chunk by chunk. SQLite writes
  * each point's wire JSON (the text its group_concat joins); elsewhere rows for the presenter.
  */
-export async function* streamMetricHistory(database: Database, runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
+export async function* streamMetricHistory(database: Database, runId: string, key: string): AsyncGenerator<MetricHistory<string[] | JsonList>> {
   const db = database.db;
   if (database.dialect === 'sqlite') {
     // up to WHOLE_HISTORY_POINTS, group_concat writes the whole array in one statement,
@@ -169,12 +170,12 @@ export async function* streamMetricHistory(database: Database, runId: string, ke
       .where('m.key', '=', key)
       .limit(WHOLE_HISTORY_POINTS + 1)
       .as('p');
-    // on a reader thread (db/dialects/sqliteReaders.ts): one string back
-    const [[text, points] = [null, 0]] = await database.readArrays<[string | null, number]>(
-      db.selectFrom(first).select([sql<string | null>`group_concat(p.j, ',')`.as('t'), sql<number>`count(*)`.as('n')]),
+    // on a reader thread (db/dialects/sqliteReaders.ts): the points' text back as bytes
+    const [[text, points] = [null, 0]] = await database.readArrays<[Uint8Array | null, number]>(
+      db.selectFrom(first).select([sql<Uint8Array | null>`CAST(group_concat(p.j, ',') AS BLOB)`.as('t'), sql<number>`count(*)`.as('n')]),
     );
     if (points <= WHOLE_HISTORY_POINTS) {
-      if (text !== null) yield { json: [text] };
+      if (text !== null) yield { json: { text, count: points } };
       return;
     }
     const query = db.selectFrom('metrics as m').select(metricWireJson().as('j')).where('m.run_uuid', '=', runId).where('m.key', '=', key);

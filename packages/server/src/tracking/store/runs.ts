@@ -22,6 +22,7 @@ import { logModelInputs, logModelOutputs } from './modelIO.js';
 import { logModelMetrics } from './loggedModels.js';
 import type { ModelOutput } from '../loggedModelEntities.js';
 import { parseJsonPreservingFloats } from '../../http/json.js';
+import type { JsonList } from '../../http/json.js';
 
 export interface CreateRunInput {
   experimentId: string;
@@ -211,7 +212,7 @@ export class RunStore {
   }
 
   /** get-history's points chunk by chunk (see streamMetricHistory). */
-  streamMetricHistory(runId: string, key: string): AsyncGenerator<MetricHistory<string[]>> {
+  streamMetricHistory(runId: string, key: string): AsyncGenerator<MetricHistory<string[] | JsonList>> {
     return streamMetricHistory(this.database, runId, key);
   }
 

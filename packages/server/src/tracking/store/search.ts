@@ -10,6 +10,8 @@ import { withTags } from './experiments.js';
 import { largeRead } from './largeReads.js';
 import { loadRunRows, runInfoColumns } from './runRows.js';
 import { runWireJson } from './wireJsonSql.js';
+import type { JsonList } from '../../http/json.js';
+import { sql } from 'kysely';
 import type { RunInfoCells, RunRows } from './runRows.js';
 
 export interface RunSearch {
@@ -30,15 +32,12 @@ export interface ExperimentSearch {
   limit: number;
 }
 
-/** A page of runs: rows for the presenter, or (SQLite) each run's wire JSON already written. */
-export type RunPage = { rows: RunRows[]; json?: undefined } | { json: string[]; rows?: undefined };
+/** A page of runs: rows for the presenter, or (SQLite) the runs' wire JSON already written. */
+export type RunPage = { rows: RunRows[]; json?: undefined } | { json: JsonList; rows?: undefined };
 
 export function runPageSize(page: RunPage): number {
-  return page.json ? page.json.length : page.rows.length;
+  return page.json ? page.json.count : page.rows.length;
 }
-
-/** Bound parameters per statement stay well under SQLite's limit (32766). */
-const SQLITE_IN_LIST = 10_000;
 
 /** Searches for more runs than this are large: a 1000-run page holds some 10 MB until presented. */
 const LARGE_SEARCH = 100;
@@ -76,15 +75,7 @@ export class SearchStore {
         const db = this.database.db;
         // the page's ids first: SQLite would otherwise write the JSON of every match before sorting
         const ids = (await this.database.readArrays<[string]>(runSearchQuery(db, dialect, search).select('runs.run_uuid'))).map(([id]) => id);
-        const json = new Map<string, string>();
-        for (let i = 0; i < ids.length; i += SQLITE_IN_LIST) {
-          const page = db
-            .selectFrom('runs')
-            .select(['runs.run_uuid', runWireJson(this.database.generation).as('json')])
-            .where('runs.run_uuid', 'in', ids.slice(i, i + SQLITE_IN_LIST));
-          for (const [id, text] of await this.database.readArrays<[string, string]>(page)) json.set(id, text);
-        }
-        return { json: ids.map((id) => json.get(id) as string) };
+        return this.runJson(ids);
       })();
     }
     return this.database.read((db) => {
@@ -128,10 +119,21 @@ export class SearchStore {
     }
   }
 
+  /**
+   * SQLite: the runs' wire JSON in the order of `ids`, joined by commas in one statement (bytes,
+   * see JsonList). The ids go in as one JSON array; CROSS JOIN makes SQLite walk it in order and
+   * look each run up, so group_concat meets the runs in page order with no sort (an ORDER BY
+   * inside group_concat sorted the runs' text: ~20% more instructions, docs/benchmarks.md). A
+   * run removed by `gc` since its id was read is left out.
+   */
   private async runJson(ids: readonly string[]): Promise<RunPage> {
-    const page = this.database.db.selectFrom('runs').select(['runs.run_uuid', runWireJson(this.database.generation).as('json')]).where('runs.run_uuid', 'in', [...ids]);
-    const json = new Map(await this.database.readArrays<[string, string]>(page));
-    return { json: present(ids, json) };
+    if (ids.length === 0) return { json: { text: new Uint8Array(0), count: 0 } };
+    const runs = sql`(SELECT ${runWireJson(this.database.generation)} AS j FROM json_each(${JSON.stringify(ids)}) AS ids CROSS JOIN runs ON runs.run_uuid = ids.value)`;
+    const page = this.database.db
+      .selectFrom(runs.as('p'))
+      .select([sql<Uint8Array | null>`CAST(group_concat(p.j, ',') AS BLOB)`.as('t'), sql<number>`count(*)`.as('n')]);
+    const [[text, count] = [null, 0]] = await this.database.readArrays<[Uint8Array | null, number]>(page);
+    return { json: { text: text ?? new Uint8Array(0), count } };
   }
 
   private async runRows(db: Db, ids: readonly string[]): Promise<RunPage> {
