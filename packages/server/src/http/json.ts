@@ -295,9 +295,8 @@ export class RawJson {
 /**
  * The JSON texts of `count` list items joined by commas, as UTF-8 bytes: SQLite writes a page
  * this way (`CAST(group_concat(…) AS BLOB)`), so the text goes from the database to the socket
- * without becoming a JS string. Decoding ~1 MB of UTF-8 into a string, holding it on the heap
- * until a full collection and encoding it again for the socket cost more than the query on a
- * 10,000-point history (docs/benchmarks.md, "Replies as bytes").
+ * without being decoded into a JS string and encoded again (65-85% more 10,000-point histories
+ * a second on the bench, docs/benchmarks.md, "Replies as bytes").
  */
 export interface JsonList {
   readonly text: Uint8Array;
