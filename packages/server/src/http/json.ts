@@ -313,15 +313,14 @@ export function parseJsonList(list: JsonList): unknown[] {
   return list.count === 0 ? [] : (JSON.parse(`[${bytesOf(list.text).toString('utf8')}]`) as unknown[]);
 }
 
-/** `{"<name>":[items...], ...rest}` from items that are JSON text, with MLflow's omissions. */
-export function rawJsonList(name: string, items: readonly string[] | JsonList, rest: Record<string, string | undefined> = {}): RawJson {
-  const restMembers: string[] = [];
-  for (const [k, v] of Object.entries(rest)) if (v !== undefined) restMembers.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
-  if ('count' in items) {
-    if (items.count === 0) return new RawJson(`{${restMembers.join(',')}}`);
-    const tail = restMembers.map((m) => `,${m}`).join('');
-    return new RawJson(Buffer.concat([Buffer.from(`{${JSON.stringify(name)}:[`), items.text, Buffer.from(`]${tail}}`)]));
-  }
-  const members = items.length > 0 ? [`${JSON.stringify(name)}:[${items.join(',')}]`, ...restMembers] : restMembers;
-  return new RawJson(`{${members.join(',')}}`);
+/** `"key":"value"` for each member of `rest` that is set, in order (a page token, say). */
+export function jsonStringMembers(rest: Record<string, string | undefined>): string[] {
+  return Object.entries(rest).flatMap(([k, v]) => (v === undefined ? [] : [`${JSON.stringify(k)}:${JSON.stringify(v)}`]));
+}
+
+/** `{"<name>":[items...], ...rest}` from a JsonList, with MLflow's omissions (an empty list left out). */
+export function rawJsonList(name: string, items: JsonList, rest: Record<string, string | undefined> = {}): RawJson {
+  const members = jsonStringMembers(rest);
+  if (items.count === 0) return new RawJson(`{${members.join(',')}}`);
+  return new RawJson(Buffer.concat([Buffer.from(`{${JSON.stringify(name)}:[`), items.text, Buffer.from(`]${members.map((m) => `,${m}`).join('')}}`)]));
 }

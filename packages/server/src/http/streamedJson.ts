@@ -16,7 +16,7 @@
  */
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import { bytesOf, JSON_CONTENT_TYPE, type JsonList } from './json.js';
+import { bytesOf, JSON_CONTENT_TYPE, jsonStringMembers, type JsonList } from './json.js';
 
 /** Replies up to this size are sent whole (Content-Length), as buffered replies always were. */
 export const WHOLE_REPLY_BYTES = 1024 * 1024;
@@ -137,7 +137,7 @@ export async function* jsonListParts(
     yield opening + items.join(',');
     count += items.length;
   }
-  const members = Object.entries(rest(count)).flatMap(([k, v]) => (v === undefined ? [] : [`${JSON.stringify(k)}:${JSON.stringify(v)}`]));
+  const members = jsonStringMembers(rest(count));
   if (count === 0) yield `{${members.join(',')}}`;
   else yield `]${members.map((m) => `,${m}`).join('')}}`;
 }

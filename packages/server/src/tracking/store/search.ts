@@ -62,6 +62,8 @@ function present<T>(ids: readonly string[], byId: ReadonlyMap<string, T>): T[] {
   return out;
 }
 
+const NO_RUNS: JsonList = { text: new Uint8Array(0), count: 0 };
+
 export class SearchStore {
   constructor(private readonly database: Database) {}
 
@@ -127,13 +129,13 @@ export class SearchStore {
    * run removed by `gc` since its id was read is left out.
    */
   private async runJson(ids: readonly string[]): Promise<RunPage> {
-    if (ids.length === 0) return { json: { text: new Uint8Array(0), count: 0 } };
+    if (ids.length === 0) return { json: NO_RUNS };
     const runs = sql`(SELECT ${runWireJson(this.database.generation)} AS j FROM json_each(${JSON.stringify(ids)}) AS ids CROSS JOIN runs ON runs.run_uuid = ids.value)`;
     const page = this.database.db
       .selectFrom(runs.as('p'))
       .select([sql<Uint8Array | null>`CAST(group_concat(p.j, ',') AS BLOB)`.as('t'), sql<number>`count(*)`.as('n')]);
     const [[text, count] = [null, 0]] = await this.database.readArrays<[Uint8Array | null, number]>(page);
-    return { json: { text: text ?? new Uint8Array(0), count } };
+    return { json: text === null ? NO_RUNS : { text, count } };
   }
 
   private async runRows(db: Db, ids: readonly string[]): Promise<RunPage> {
